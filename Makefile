@@ -1,0 +1,23 @@
+# The two set-up commands of the README. Each creates the .venv it needs.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+## Analyse the sample case and write its report to report-out/
+demo: $(STAMP)
+	$(VENV)/bin/threadlens inspect sample_threads/
+
+## Run the test suite
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check threadlens tests benchmarks scripts

@@ -1,0 +1,3 @@
+from threadlens.cli import main
+
+main()

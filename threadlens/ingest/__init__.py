@@ -1,0 +1,121 @@
+"""Read exports into :class:`~threadlens.model.Message` objects: one reader per format, sniffed or named."""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+
+from threadlens.errors import FormatError, InputError
+from threadlens.ingest.base import READERS, Reader, Sink, SourceFile, detect_format
+from threadlens.ingest.merge import merge_messages
+from threadlens.model import InputFile, Message, Problem, ReadResult
+
+READER_MODULES = (
+    "x_archive",
+    "x_api_v2",
+    "x_api_v1",
+    "mastodon",
+    "bluesky",
+    "reddit",
+    "tabular",
+    "convokit",
+)
+
+# Files a submission folder may hold beside its exports; they are not messages.
+NOT_EXPORTS = frozenset({"submission.toml", "readme.md", "readme.txt", "source.md", ".ds_store"})
+
+
+def readers() -> dict[str, Reader]:
+    """Every registered reader by name (importing the reader modules on first use)."""
+    for module in READER_MODULES:
+        importlib.import_module(f"threadlens.ingest.{module}")
+    return dict(sorted(READERS.items()))
+
+
+def read_inputs(
+    paths: Iterable[str | Path],
+    *,
+    format: str = "auto",
+    strict: bool = False,
+) -> ReadResult:
+    """Read every path (file, folder or ZIP) and merge the messages: one per id, every source kept.
+
+    A folder that no reader claims whole is read file by file. Records that cannot be used are in
+    ``problems``; with ``strict`` the first one raises :class:`InputError` instead.
+    """
+    available = readers()
+    if format != "auto" and format not in available:
+        raise FormatError(
+            f"unknown format {format!r}",
+            expected="one of: auto, " + ", ".join(available),
+            hint="See 'threadlens formats'",
+        )
+    result = ReadResult()
+    for path in paths:
+        top = SourceFile(path)
+        for src in _expand(top, format):
+            try:
+                reader = available[format] if format != "auto" else detect_format(src)
+            except FormatError as error:
+                if src is top or strict:
+                    raise
+                result.problems.append(Problem(src.display, "whole file", f"skipped: {error.reason}"))
+                result.inputs.append(InputFile(src.display, src.sha256, "unrecognised", rejected=1))
+                continue
+            sink = Sink(strict=strict)
+            messages = list(reader.read(src, sink))
+            result.messages.extend(messages)
+            result.problems.extend(sink.problems)
+            rejected = sum(1 for p in sink.problems if p.severity == "error")
+            result.inputs.append(
+                InputFile(
+                    path=src.display,
+                    sha256=src.sha256,
+                    format=reader.name,
+                    records=max(sink.records, len(messages) + rejected),
+                    messages=len(messages),
+                    rejected=rejected,
+                )
+            )
+    result.messages = merge_messages(result.messages)
+    return result
+
+
+def read(*paths: str | Path, format: str = "auto", strict: bool = False) -> list[Message]:
+    """Read exports into merged messages. Unusable records are reported as a warning, never dropped silently."""
+    result = read_inputs(paths, format=format, strict=strict)
+    errors = [p for p in result.problems if p.severity == "error"]
+    if errors:
+        warnings.warn(
+            f"{len(errors)} record(s) could not be used; first: {_describe(errors[0])}. "
+            "Use threadlens.ingest.read_inputs() for the full list.",
+            stacklevel=2,
+        )
+    return result.messages
+
+
+def _describe(problem: Problem) -> str:
+    return f"{problem.path}: {problem.position}: {problem.reason}"
+
+
+def _expand(src: SourceFile, format: str) -> list[SourceFile]:
+    """The inputs inside ``src``: itself, unless it is a folder no reader claims whole."""
+    if not src.path.exists() and src._data is None:
+        raise InputError("file or folder not found", path=src.display, hint="Check the path and try again")
+    if not src.is_dir:
+        return [src]
+    if format != "auto" and format in ("x-archive", "convokit"):
+        return [src]
+    if format == "auto":
+        try:
+            if detect_format(src):
+                return [src]
+        except FormatError:
+            pass
+    return [
+        SourceFile(child, display=str(child))
+        for child in sorted(src.path.rglob("*"))
+        if child.is_file() and child.name.lower() not in NOT_EXPORTS and not child.name.startswith(".")
+    ]

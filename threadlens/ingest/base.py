@@ -1,0 +1,294 @@
+"""What every reader shares: the input file, the problem sink, the registry and time parsing.
+
+A reader is a plain function ``read(src: SourceFile, sink: Sink) -> Iterator[Message]`` registered
+with :func:`register`, next to a ``sniff(src) -> bool`` that recognises its format cheaply.
+Readers never drop a record silently: a record they cannot use goes to ``sink.reject``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from threadlens.errors import FormatError, InputError
+from threadlens.model import Message, Problem, Source
+
+MAX_FILE_BYTES = 2 * 1024**3
+MAX_MEMBER_BYTES = 512 * 1024**2
+
+
+class SourceFile:
+    """One input: a file, a folder or a ZIP archive, with its bytes, hash and text read once.
+
+    For a folder the hash is over its files' relative paths and hashes, in sorted order.
+    """
+
+    def __init__(self, path: str | Path, *, display: str | None = None, data: bytes | None = None) -> None:
+        self.path = Path(path)
+        self.display = display or str(path)
+        self._data = data
+
+    @property
+    def is_dir(self) -> bool:
+        return self._data is None and self.path.is_dir()
+
+    @property
+    def is_zip(self) -> bool:
+        return not self.is_dir and self.head_bytes(4) == b"PK\x03\x04"
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes (read once)."""
+        if self._data is None:
+            if not self.path.exists():
+                raise InputError("file not found", path=self.display, hint="Check the path and try again")
+            size = self.path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise InputError(
+                    f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,} byte limit",
+                    path=self.display,
+                    hint="Split the export into smaller files",
+                )
+            self._data = self.path.read_bytes()
+        return self._data
+
+    def head_bytes(self, size: int = 65536) -> bytes:
+        """The first bytes, without reading a large file whole."""
+        if self._data is not None:
+            return self._data[:size]
+        with self.path.open("rb") as handle:
+            return handle.read(size)
+
+    def head(self, size: int = 65536) -> str:
+        """The first characters as text (undecodable bytes replaced), for sniffing."""
+        return self.head_bytes(size).decode("utf-8-sig", errors="replace")
+
+    @cached_property
+    def sha256(self) -> str:
+        if self.is_dir:
+            digest = hashlib.sha256()
+            for child in sorted(p for p in self.path.rglob("*") if p.is_file()):
+                digest.update(child.relative_to(self.path).as_posix().encode())
+                digest.update(b"\0" + file_sha256(child).encode() + b"\n")
+            return digest.hexdigest()
+        return hashlib.sha256(self.data).hexdigest()
+
+    @cached_property
+    def text(self) -> str:
+        """The file decoded as UTF-8 (a BOM is allowed); anything else is a clear error."""
+        data = self.data
+        if not data.strip():
+            raise InputError("file is empty", path=self.display, hint="Export the data again")
+        if b"\0" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise InputError(
+                "file is binary, not text",
+                path=self.display,
+                expected="a UTF-8 text export (JSON, JSONL, CSV or JS)",
+                hint="Pass the export file itself, not a compressed or image file",
+            )
+        for bom, codec in ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+            if data.startswith(bom):
+                return data.decode(codec)
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise InputError(
+                f"byte 0x{data[error.start]:02x} at offset {error.start} is not UTF-8",
+                path=self.display,
+                position=f"line {line}",
+                expected="UTF-8 text",
+                hint="Re-save the file as UTF-8 (e.g. 'iconv -f latin1 -t utf-8')",
+            ) from None
+
+    def json(self, text: str | None = None) -> Any:
+        """Parse the file (or ``text`` from it) as JSON with a clear error naming line and column."""
+        return parse_json(self.text if text is None else text, self.display)
+
+    def jsonl(self) -> Iterator[tuple[int, Any | InputError]]:
+        """``(line number, parsed object or the error)`` for every non-blank line."""
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as error:
+                yield number, InputError(
+                    f"invalid JSON at column {error.colno}: {error.msg}",
+                    path=self.display,
+                    position=f"line {number}",
+                    expected="one JSON object per line",
+                )
+
+    def source(self, position: str, format: str) -> Source:
+        """A :class:`Source` pointing at ``position`` in this file."""
+        return Source(path=self.display, position=position, sha256=self.sha256, format=format)
+
+    def members(self) -> dict[str, SourceFile]:
+        """Files inside a folder or ZIP archive, by POSIX path relative to it."""
+        if self.is_dir:
+            return {
+                p.relative_to(self.path).as_posix(): SourceFile(p, display=str(p))
+                for p in sorted(self.path.rglob("*"))
+                if p.is_file()
+            }
+        if self.is_zip:
+            return zip_members(self)
+        return {}
+
+
+def zip_members(archive: SourceFile) -> dict[str, SourceFile]:
+    """The members of a ZIP archive as :class:`SourceFile` objects, each checked against the size limit."""
+    import io
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(archive.data))
+    except zipfile.BadZipFile as error:
+        raise InputError(
+            f"not a readable ZIP archive ({error})",
+            path=archive.display,
+            hint="Download the archive again; it may be truncated",
+        ) from None
+    members: dict[str, SourceFile] = {}
+    with zf:
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise InputError(
+                    f"ZIP member is {info.file_size:,} bytes, over the {MAX_MEMBER_BYTES:,} byte limit",
+                    path=f"{archive.display}!{info.filename}",
+                    hint="Extract the archive and pass the data/ folder's files you need",
+                )
+            members[info.filename] = SourceFile(
+                info.filename, display=f"{archive.display}!{info.filename}", data=zf.read(info)
+            )
+    return members
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def parse_json(text: str, display: str) -> Any:
+    """``json.loads`` with an error that names the line and column, and says when the text was cut short."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        truncated = error.pos >= len(text.rstrip()) - 1
+        raise InputError(
+            ("JSON ends early: the file looks truncated" if truncated else f"invalid JSON: {error.msg}"),
+            path=display,
+            position=f"line {error.lineno}, column {error.colno}",
+            expected="complete, valid JSON",
+            hint="Export or download the file again" if truncated else "Check the file is the unmodified export",
+        ) from None
+
+
+@dataclass
+class Sink:
+    """Collects the records a reader could not use. With ``strict`` the first one raises instead."""
+
+    strict: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    records: int = 0
+
+    def reject(self, src: SourceFile, position: str, reason: str, *, expected: str | None = None) -> None:
+        """Report one unusable record (counted, and fatal under ``strict``)."""
+        if self.strict:
+            raise InputError(reason, path=src.display, position=position, expected=expected,
+                             hint="Fix or remove the record, or run without --strict to skip it with a report")
+        text = f"{reason} (expected {expected})" if expected else reason
+        self.problems.append(Problem(path=src.display, position=position, reason=text))
+
+    def warn(self, src: SourceFile, position: str, reason: str) -> None:
+        """Report something about the input that is kept but worth knowing."""
+        self.problems.append(Problem(path=src.display, position=position, reason=reason, severity="warning"))
+
+
+ReadFunction = Callable[[SourceFile, Sink], Iterator[Message]]
+SniffFunction = Callable[[SourceFile], bool]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A registered reader: its name, what it reads, and its sniff and read functions."""
+
+    name: str
+    description: str
+    sniff: SniffFunction
+    read: ReadFunction
+    priority: int = 50
+
+
+READERS: dict[str, Reader] = {}
+
+
+def register(name: str, description: str, sniff: SniffFunction, *, priority: int = 50):
+    """Decorator registering ``read`` under ``name``. Lower priority numbers are sniffed first."""
+
+    def decorate(read: ReadFunction) -> ReadFunction:
+        READERS[name] = Reader(name, description, sniff, read, priority)
+        return read
+
+    return decorate
+
+
+def detect_format(src: SourceFile) -> Reader:
+    """The reader whose sniff recognises ``src``, or a :class:`FormatError` listing the formats."""
+    for reader in sorted(READERS.values(), key=lambda r: (r.priority, r.name)):
+        try:
+            if reader.sniff(src):
+                return reader
+        except (OSError, ValueError, InputError):
+            continue
+    raise FormatError(
+        "no reader recognises this file",
+        path=src.display,
+        expected="one of: " + ", ".join(sorted(READERS)),
+        hint="Name the format with --format (see 'threadlens formats')",
+    )
+
+
+_TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"
+_EPOCH = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def parse_time(value: Any) -> datetime:
+    """A timezone-aware UTC datetime from ISO-8601, Twitter's format, or epoch seconds/milliseconds.
+
+    A time without a zone is taken as UTC. Raises ``ValueError`` with a readable message otherwise.
+    """
+    if isinstance(value, bool) or value is None or value == "":
+        raise ValueError(f"not a time: {value!r}")
+    if isinstance(value, int | float) or (isinstance(value, str) and _EPOCH.match(value.strip())):
+        number = float(value)
+        if number > 1e11:
+            number /= 1000.0
+        return datetime.fromtimestamp(number, tz=UTC)
+    if not isinstance(value, str):
+        raise ValueError(f"not a time: {value!r}")
+    text = value.strip()
+    try:
+        parsed = datetime.strptime(text, _TWITTER_TIME)
+    except ValueError:
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"not an ISO-8601, Twitter or epoch time: {value!r}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
