@@ -1,7 +1,8 @@
 """Load a written definition of hostility from ``config/definitions/``: by name, or a folder path.
 
-A definition is a folder: ``definition.toml`` (name, version, levels, thresholds, weights, escalation
-rules) plus the files it names (lexicons). Its SHA-256 covers every file in the folder, so any edit to
+A definition is a folder: ``definition.toml`` (name, version, levels, thresholds, weights), other
+top-level ``*.toml`` files whose tables are merged in (``escalation.toml``), and the files they name
+(lexicons). Its SHA-256 covers every file in the folder, so any edit to
 what counts as hostile changes the hash every output records.
 """
 
@@ -95,10 +96,17 @@ def _load(name_or_path: str, config: str) -> Definition:
             expected="a name in config/definitions/ or a folder holding definition.toml",
             hint="Known definitions: " + (", ".join(known) or "none"),
         )
-    try:
-        data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"invalid TOML: {error}", path=str(toml_path)) from None
+    data: dict[str, Any] = {}
+    # definition.toml first, then the other top-level .toml files (escalation.toml …), merged by table.
+    for part in [toml_path, *sorted(p for p in folder.glob("*.toml") if p != toml_path)]:
+        try:
+            tables = tomllib.loads(part.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"invalid TOML: {error}", path=str(part)) from None
+        clash = sorted(set(tables) & set(data))
+        if clash:
+            raise ConfigError(f"table [{clash[0]}] is defined twice", path=str(part))
+        data.update(tables)
     meta = data.get("definition", {})
     return Definition(
         name=str(meta.get("name", folder.name)),

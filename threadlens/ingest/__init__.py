@@ -6,6 +6,7 @@ import importlib
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from threadlens.errors import FormatError, InputError
 from threadlens.ingest.base import READERS, Reader, Sink, SourceFile, detect_format
@@ -39,11 +40,13 @@ def read_inputs(
     *,
     format: str = "auto",
     strict: bool = False,
+    options: dict[str, Any] | None = None,
 ) -> ReadResult:
     """Read every path (file, folder or ZIP) and merge the messages: one per id, every source kept.
 
     A folder that no reader claims whole is read file by file. Records that cannot be used are in
-    ``problems``; with ``strict`` the first one raises :class:`InputError` instead.
+    ``problems``; with ``strict`` the first one raises :class:`InputError` instead. ``options`` go to
+    every reader (e.g. ``{"columns": {"id": "tweet_id"}}`` for the csv and jsonl readers).
     """
     available = readers()
     if format != "auto" and format not in available:
@@ -64,7 +67,7 @@ def read_inputs(
                 result.problems.append(Problem(src.display, "whole file", f"skipped: {error.reason}"))
                 result.inputs.append(InputFile(src.display, src.sha256, "unrecognised", rejected=1))
                 continue
-            sink = Sink(strict=strict)
+            sink = Sink(strict=strict, options=dict(options or {}))
             messages = list(reader.read(src, sink))
             result.messages.extend(messages)
             result.problems.extend(sink.problems)

@@ -200,11 +200,16 @@ def parse_json(text: str, display: str) -> Any:
 
 @dataclass
 class Sink:
-    """Collects the records a reader could not use. With ``strict`` the first one raises instead."""
+    """Collects the records a reader could not use. With ``strict`` the first one raises instead.
+
+    ``records`` is the number of records the reader saw (readers add to it); ``options`` holds
+    reader options given by the user, such as the column mapping of the tabular readers.
+    """
 
     strict: bool = False
     problems: list[Problem] = field(default_factory=list)
     records: int = 0
+    options: dict[str, Any] = field(default_factory=dict)
 
     def reject(self, src: SourceFile, position: str, reason: str, *, expected: str | None = None) -> None:
         """Report one unusable record (counted, and fatal under ``strict``)."""
