@@ -13,10 +13,12 @@ $(STAMP): pyproject.toml
 
 ## Analyse the sample case and write its report to report-out/
 demo: $(STAMP)
+	scripts/system-deps.sh
 	$(VENV)/bin/threadlens inspect sample_threads/
 
 ## Run the test suite
 test: $(STAMP)
+	scripts/system-deps.sh --test
 	$(VENV)/bin/python -m pytest -q
 
 lint: $(STAMP)

@@ -109,6 +109,188 @@ def inspect(
             err_console.print(f"  … and {len(problems) - 20} more (see --json)")
 
 
+fetch_app = typer.Typer(
+    help="Collect a conversation through a platform API, with a consent record (credentials from the environment).",
+    no_args_is_help=True,
+)
+app.add_typer(fetch_app, name="fetch")
+ConsentOption = Annotated[
+    Path | None, typer.Option("--consent", help="The case's consent manifest (submission.toml). Required.")
+]
+FetchOutOption = Annotated[
+    Path, typer.Option("--out", "-o", help="Output file; FILE.provenance.json is written beside it.")
+]
+
+
+def _fetched(result) -> None:
+    """Print what a fetch (a :class:`threadlens.fetch.FetchResult`) wrote, and its notes."""
+    console.print(f"wrote {result.out} ({result.pages} page(s), complete); provenance in {result.provenance}",
+                  markup=False, highlight=False)
+    for note in result.notes:
+        err_console.print(Text("note: ", style="yellow") + Text(note), highlight=False)
+
+
+@fetch_app.command("x")
+def fetch_x(
+    conversation: Annotated[str, typer.Option("--conversation", help="Conversation id (its first tweet's id).")],
+    out: FetchOutOption,
+    consent: ConsentOption = None,
+    archive: Annotated[bool, typer.Option("--archive", help="Full-archive search instead of the last 7 days.")] = False,
+) -> None:
+    """Fetch an X conversation with the API v2 (bearer token from X_BEARER_TOKEN) as JSONL pages."""
+    from threadlens.fetch.x import fetch_conversation
+
+    _fetched(fetch_conversation(conversation, consent=consent, out=out, archive=archive, console=err_console))
+
+
+@fetch_app.command("mastodon")
+def fetch_mastodon(
+    status: Annotated[str, typer.Option("--status", help="Status id (with --instance) or status URL.")],
+    out: FetchOutOption,
+    consent: ConsentOption = None,
+    instance: Annotated[
+        str | None, typer.Option("--instance", help="Instance base URL, e.g. https://mastodon.social.")
+    ] = None,
+) -> None:
+    """Fetch a Mastodon status and its context (token from MASTODON_ACCESS_TOKEN, optional for public posts)."""
+    from threadlens.fetch.mastodon import fetch_thread
+
+    _fetched(fetch_thread(status, consent=consent, out=out, instance=instance, console=err_console))
+
+
+@fetch_app.command("bluesky")
+def fetch_bluesky(
+    post: Annotated[str, typer.Option("--post", help="at:// URI or bsky.app URL of a post in the thread.")],
+    out: FetchOutOption,
+    consent: ConsentOption = None,
+) -> None:
+    """Fetch a Bluesky thread with getPostThread (login from BSKY_HANDLE / BSKY_APP_PASSWORD if set)."""
+    from threadlens.fetch.bluesky import fetch_thread
+
+    _fetched(fetch_thread(post, consent=consent, out=out, console=err_console))
+
+
+@app.command()
+def report(
+    folder: Annotated[Path, typer.Argument(help="An analysis folder holding findings.json.")],
+    no_html: Annotated[bool, typer.Option("--no-html", help="Do not write report.html.")] = False,
+    no_pdf: Annotated[bool, typer.Option("--no-pdf", help="Do not write timeline.pdf.")] = False,
+) -> None:
+    """Regenerate report.html and timeline.pdf of an analysis, after checking its inputs are unchanged."""
+    from threadlens.pipeline import case_from_outputs
+    from threadlens.report.html import write_html
+    from threadlens.report.pdf import write_pdf
+
+    case = case_from_outputs(folder)
+    if not no_html:
+        console.print(f"wrote {write_html(case, folder / 'report.html')}", highlight=False)
+    if not no_pdf:
+        console.print(f"wrote {write_pdf(case, folder / 'timeline.pdf')}", highlight=False)
+
+
+BATCH_TABLE_ROWS = 50
+
+
+@app.command()
+def batch(
+    submissions: Annotated[Path, typer.Argument(help="A folder with one sub-folder per submission.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (reused by a rerun to resume).")],
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local workers (default: CPUs).")] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Use a running Dask cluster: tcp://host:port.")
+    ] = None,
+    definition: DefinitionOption = None,
+    allow_unconsented: Annotated[
+        bool, typer.Option("--allow-unconsented", help="Analyse submissions without a valid manifest (recorded).")
+    ] = False,
+    reveal: Annotated[bool, typer.Option("--reveal", help="Do not pseudonymise non-parties (recorded).")] = False,
+    no_html: Annotated[bool, typer.Option("--no-html", help="Do not write report.html per case.")] = False,
+    no_pdf: Annotated[bool, typer.Option("--no-pdf", help="Do not write timeline.pdf per case.")] = False,
+) -> None:
+    """Analyse every submission (exports + submission.toml) on Dask; resumable, audited in OUT/audit.jsonl.
+
+    Exits 0 when the run completed (failed and rejected submissions are listed), 1 when not one
+    submission could be analysed.
+    """
+    from threadlens.batch import batch as run_batch
+
+    summary = run_batch(submissions, out, workers=workers, scheduler=scheduler, definition=definition,
+                        allow_unconsented=allow_unconsented, reveal=reveal, html=not no_html, pdf=not no_pdf,
+                        progress=True)
+    columns = ("submission", "case_id", "status", "messages", "first_escalators", "chains", "reason")
+    shown = summary.astype(object).where(summary.notna(), "")
+    if len(shown) > BATCH_TABLE_ROWS:  # a long run: the counts, and only the submissions that need a look
+        counts = shown["status"].value_counts()
+        console.print(", ".join(f"{count} {status}" for status, count in counts.items()), highlight=False)
+        shown = shown[~shown["status"].isin(["ok", "skipped"])]
+    if len(shown):
+        table = Table(*(name.replace("_", " ") for name in columns))
+        for values in shown[list(columns)].itertuples(index=False):
+            table.add_row(*(Text(str(value)) for value in values))
+        console.print(table)
+    console.print(f"summary in {out / 'summary.csv'}; errors in {out / 'errors.csv'}; audit in "
+                  f"{out / 'audit.jsonl'}", highlight=False)
+    if len(summary) and not summary["status"].isin(["ok", "skipped"]).any():
+        raise typer.Exit(1)
+
+
+@app.command()
+def analyse(
+    paths: Paths,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for findings.json, messages.csv, reports.")],
+    format: FormatOption = "auto",
+    strict: StrictOption = False,
+    definition: DefinitionOption = None,
+    consent: Annotated[
+        Path | None,
+        typer.Option("--consent", help="Consent manifest (submission.toml); non-parties are pseudonymised."),
+    ] = None,
+    reveal: Annotated[bool, typer.Option("--reveal", help="Do not pseudonymise non-parties (recorded).")] = False,
+    no_html: Annotated[bool, typer.Option("--no-html", help="Do not write report.html.")] = False,
+    no_pdf: Annotated[bool, typer.Option("--no-pdf", help="Do not write timeline.pdf.")] = False,
+) -> None:
+    """Who escalated first, and the provocation → reaction → accusation chains, with every message scored.
+
+    Example: threadlens analyse sample_threads/council.json --out case/
+    """
+    from threadlens.pipeline import run_case, write_outputs
+    from threadlens.report.view import utc
+
+    case = run_case(paths, format=format, strict=strict, definition=definition, manifest_path=consent, reveal=reveal)
+    written = write_outputs(case, out, html=not no_html, pdf=not no_pdf)
+    table = Table("conversation", "messages", "first escalation", "level", "chains", "inconclusive")
+    for item in case.findings.conversations:
+        first = item.first_escalation
+        escalation = f"{first.author_id} at {utc(first.created_at)} ({first.message_id})" if first else "none"
+        table.add_row(Text(item.conversation_id), str(item.completeness.messages), Text(escalation),
+                      f"{first.level} (margin {first.margin:+.2f})" if first else "",
+                      str(len(item.chains)), "; ".join(item.inconclusive_reasons) or "no")
+    console.print(table)
+    for chain in case.findings.chains:
+        console.print(Text(f"chain: {chain.provocation} ({chain.authors[0]}) → {chain.reaction} ({chain.authors[1]}) "
+                           f"→ {chain.accusation} ({chain.authors[2]}, {chain.accuser_role})"))
+    for path in written:
+        console.print(f"wrote {path}", highlight=False)
+
+
+@app.command("eval-escalation")
+def eval_escalation(
+    path: Annotated[Path, typer.Argument(help="A ToxiChat JSONL file (train.jsonl or dev.jsonl).")],
+    definition: DefinitionOption = None,
+) -> None:
+    """How often the first escalation reported is the first offensive turn of a ToxiChat chain (exact match)."""
+    from threadlens.analysis.evaluation import NONE, evaluate_toxichat
+
+    result = evaluate_toxichat(path, definition)
+    console.print(f"{result.chains} chains: first-escalation accuracy {result.accuracy:.3f} "
+                  f"(always '{NONE}': {result.always_none_accuracy:.3f})", highlight=False)
+    turns = sorted({turn for pair in result.confusion for turn in pair}, key=lambda turn: (turn == NONE, turn))
+    table = Table("first offensive ↓ / reported →", *turns)
+    for gold in turns:
+        table.add_row(gold, *(str(result.confusion[gold, answer]) for answer in turns))
+    console.print(table)
+
+
 # Commands of later stages are added below this line, one block per command.
 
 
@@ -117,7 +299,7 @@ def main() -> None:
     try:
         app()
     except ThreadlensError as error:
-        err_console.print(Text("error: ", style="bold red") + Text(str(error)), highlight=False)
+        err_console.print(Text("error: ", style="bold red") + Text(str(error)), highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         err_console.print("[yellow]interrupted; finished outputs are kept[/]")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from threadlens.definition import load_definition
+from threadlens.definition import Definition, load_definition
 from threadlens.model import Case
 
 
@@ -18,7 +18,7 @@ def run_case(
     *,
     format: str = "auto",
     strict: bool = False,
-    definition: str | Path | None = None,
+    definition: str | Path | Definition | None = None,
     manifest_path: str | Path | None = None,
     reveal: bool = False,
     pseudonym_key: bytes | None = None,
@@ -48,9 +48,22 @@ def run_case(
         scores=scores,
         findings=findings,
         consent=manifest.record() if manifest is not None else None,
-        options={"format": format, "strict": strict, "reveal": reveal,
-                 "pseudonymised": manifest is not None and not reveal},
+        options={
+            "format": format,
+            "strict": strict,
+            "definition": _definition_option(definition),
+            "manifest": str(manifest_path) if manifest_path else None,
+            "reveal": reveal,
+            "pseudonymised": manifest is not None and not reveal,
+        },
     )
+
+
+def _definition_option(definition: str | Path | Definition | None) -> str | None:
+    """How the definition was chosen, as recorded in the options: its name or path."""
+    if isinstance(definition, Definition):
+        return str(definition.path)
+    return None if definition is None else str(definition)
 
 
 def write_outputs(case: Case, out: str | Path, *, html: bool = True, pdf: bool = True) -> list[Path]:
@@ -68,3 +81,60 @@ def write_outputs(case: Case, out: str | Path, *, html: bool = True, pdf: bool =
 
         written.append(write_pdf(case, folder / "timeline.pdf"))
     return written
+
+
+def case_from_outputs(out_dir: str | Path) -> Case:
+    """The case behind an analysis folder, analysed again from its recorded inputs, to regenerate its reports.
+
+    ``findings.json`` records every input's SHA-256, the definition's name and SHA-256 and the options;
+    an input that is missing or changed, or a definition that changed since, is a clear error rather
+    than a report that no longer matches its findings.
+    """
+    import json
+
+    from threadlens.errors import InputError, ReportError
+    from threadlens.ingest.base import SourceFile
+
+    folder = Path(out_dir)
+    record_path = folder / "findings.json"
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        inputs, recorded_definition = record["inputs"], record["definition"]
+    except FileNotFoundError:
+        raise ReportError("no findings.json in this folder", path=str(folder),
+                          hint="Run 'threadlens analyse PATH... --out DIR' first") from None
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        raise ReportError(f"findings.json cannot be read ({error})", path=str(record_path),
+                          expected="the findings.json written by 'threadlens analyse'") from None
+    options = record.get("options") or {}
+    if options.get("pseudonymised") and not options.get("manifest"):
+        raise ReportError("this analysis pseudonymised authors, but findings.json names no consent manifest",
+                          path=str(record_path), hint="Run 'threadlens analyse' again with the manifest")
+
+    top_level: list[Path] = []
+    for entry in inputs:
+        outer, _, member = entry["path"].partition("!")
+        located = next((p for p in (Path(outer), folder / outer) if p.exists()), None)
+        if located is None:
+            raise InputError("an input of this analysis is missing", path=outer,
+                             hint="Run 'threadlens report' from the folder 'threadlens analyse' ran in")
+        source = SourceFile(located, display=outer)
+        if member:
+            source = source.members().get(member) or source
+        if source.sha256 != entry["sha256"]:
+            raise InputError(
+                f"the input changed since the analysis (SHA-256 {source.sha256}, recorded {entry['sha256']})",
+                path=entry["path"], hint="Run 'threadlens analyse' again to analyse the changed data",
+            )
+        if located not in top_level:
+            top_level.append(located)
+
+    chosen = load_definition(options.get("definition") or recorded_definition["name"])
+    if chosen.sha256 != recorded_definition["sha256"]:
+        raise ReportError(
+            f"definition {chosen.name!r} changed since the analysis (SHA-256 {chosen.sha256}, recorded "
+            f"{recorded_definition['sha256']})",
+            path=str(chosen.path), hint="Restore the definition, or run 'threadlens analyse' again",
+        )
+    return run_case(top_level, format=options.get("format", "auto"), strict=bool(options.get("strict")),
+                    definition=chosen, manifest_path=options.get("manifest"), reveal=bool(options.get("reveal")))

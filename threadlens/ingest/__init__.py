@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from threadlens.errors import FormatError, InputError
-from threadlens.ingest.base import READERS, Reader, Sink, SourceFile, detect_format
+from threadlens.ingest.base import READERS, Reader, Sink, SourceFile, detect_format, gc_paused
 from threadlens.ingest.merge import merge_messages
 from threadlens.model import InputFile, Message, Problem, ReadResult
 
@@ -24,7 +24,8 @@ READER_MODULES = (
     "convokit",
 )
 
-# Files a submission folder may hold beside its exports; they are not messages.
+# Files a submission folder may hold beside its exports; they are not messages (nor are fetch provenance
+# records, ``*.provenance.json``, which describe how an export was collected).
 NOT_EXPORTS = frozenset({"submission.toml", "readme.md", "readme.txt", "source.md", ".ds_store"})
 
 
@@ -56,15 +57,30 @@ def read_inputs(
             hint="See 'threadlens formats'",
         )
     result = ReadResult()
+    with gc_paused():
+        _read_each(paths, format, strict, options, available, result)
+    result.messages = merge_messages(result.messages)
+    return result
+
+
+def _read_each(
+    paths: Iterable[str | Path],
+    format: str,
+    strict: bool,
+    options: dict[str, Any] | None,
+    available: dict[str, Reader],
+    result: ReadResult,
+) -> None:
     for path in paths:
         top = SourceFile(path)
         for src in _expand(top, format):
             try:
                 reader = available[format] if format != "auto" else detect_format(src)
-            except FormatError as error:
+            except InputError as error:
                 if src is top or strict:
                     raise
-                result.problems.append(Problem(src.display, "whole file", f"skipped: {error.reason}"))
+                result.problems.append(Problem(src.display, error.position or "whole file",
+                                               f"skipped: {error.reason}"))
                 result.inputs.append(InputFile(src.display, src.sha256, "unrecognised", rejected=1))
                 continue
             sink = Sink(strict=strict, options=dict(options or {}))
@@ -82,8 +98,6 @@ def read_inputs(
                     rejected=rejected,
                 )
             )
-    result.messages = merge_messages(result.messages)
-    return result
 
 
 def read(*paths: str | Path, format: str = "auto", strict: bool = False) -> list[Message]:
@@ -103,13 +117,19 @@ def _describe(problem: Problem) -> str:
     return f"{problem.path}: {problem.position}: {problem.reason}"
 
 
+def _is_metadata(name: str) -> bool:
+    """Files beside the exports that are not messages: manifests, notes, fetch provenance, hidden files."""
+    lowered = name.lower()
+    return lowered in NOT_EXPORTS or lowered.endswith(".provenance.json") or lowered.startswith(".")
+
+
 def _expand(src: SourceFile, format: str) -> list[SourceFile]:
     """The inputs inside ``src``: itself, unless it is a folder no reader claims whole."""
     if not src.path.exists() and src._data is None:
         raise InputError("file or folder not found", path=src.display, hint="Check the path and try again")
     if not src.is_dir:
         return [src]
-    if format != "auto" and format in ("x-archive", "convokit"):
+    if format in ("x-archive", "convokit", "mastodon"):
         return [src]
     if format == "auto":
         try:
@@ -117,8 +137,12 @@ def _expand(src: SourceFile, format: str) -> list[SourceFile]:
                 return [src]
         except FormatError:
             pass
-    return [
-        SourceFile(child, display=str(child))
-        for child in sorted(src.path.rglob("*"))
-        if child.is_file() and child.name.lower() not in NOT_EXPORTS and not child.name.startswith(".")
-    ]
+    found: list[SourceFile] = []
+    for child in sorted(src.path.iterdir()):
+        if _is_metadata(child.name):
+            continue
+        if child.is_dir():
+            found.extend(_expand(SourceFile(child), format))
+        elif child.is_file():
+            found.append(SourceFile(child, display=str(child)))
+    return found

@@ -7,11 +7,13 @@ Readers never drop a record silently: a record they cannot use goes to ``sink.re
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -174,6 +176,19 @@ def zip_members(archive: SourceFile) -> dict[str, SourceFile]:
     return members
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building millions of objects that are all kept:
+    its full collections over the growing heap could free nothing and only cost time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file, read in blocks."""
     digest = hashlib.sha256()
@@ -188,7 +203,7 @@ def parse_json(text: str, display: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        truncated = error.pos >= len(text.rstrip()) - 1
+        truncated = error.pos >= len(text.rstrip()) - 1 or error.msg.startswith("Unterminated string")
         raise InputError(
             ("JSON ends early: the file looks truncated" if truncated else f"invalid JSON: {error.msg}"),
             path=display,
@@ -253,7 +268,12 @@ def register(name: str, description: str, sniff: SniffFunction, *, priority: int
 
 
 def detect_format(src: SourceFile) -> Reader:
-    """The reader whose sniff recognises ``src``, or a :class:`FormatError` listing the formats."""
+    """The reader whose sniff recognises ``src``, or a :class:`FormatError` listing the formats.
+
+    An empty, binary or non-UTF-8 file gets its own clear :class:`InputError` first.
+    """
+    if not src.is_dir and not src.is_zip:
+        _ = src.text
     for reader in sorted(READERS.values(), key=lambda r: (r.priority, r.name)):
         try:
             if reader.sniff(src):
@@ -288,10 +308,10 @@ def parse_time(value: Any) -> datetime:
         raise ValueError(f"not a time: {value!r}")
     text = value.strip()
     try:
-        parsed = datetime.strptime(text, _TWITTER_TIME)
+        parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in "zZ" else text)
     except ValueError:
         try:
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+            parsed = datetime.strptime(text, _TWITTER_TIME)
         except ValueError:
             raise ValueError(f"not an ISO-8601, Twitter or epoch time: {value!r}") from None
     if parsed.tzinfo is None:

@@ -1,13 +1,101 @@
-"""Merge messages read from several exports of one case: one message per id, every source kept."""
+"""Merge messages read from several exports of one case: one message per id, every source kept.
+
+When the same message arrives more than once (both parties' archives, an API dump beside an archive),
+nothing is allowed to win silently:
+
+- **Current text.** The record chosen as current is the best by, in order: not ``context_only`` (a
+  message read as itself beats one seen only as context of another), not ``deleted``, has text,
+  knows the most edits (``edits`` + ``edited_from``: a later snapshot knows more of the history),
+  then the latest ``created_at``, then the first seen. Its text, author and links are kept; empty
+  fields are filled from the others in the order they were seen.
+- **Other texts** that differ from the current one become :class:`~threadlens.model.Revision`
+  entries in ``edits``, each with the source it was read from, after the edits the records already
+  carried (all de-duplicated, first seen first).
+- ``deleted`` if any source says deleted (the text is kept from a source that still had it);
+  ``context_only`` only if every source saw it as context; ``mentions``, ``edited_from`` and
+  ``sources`` are unions in first-seen order; ``missing_children`` is the largest count reported.
+
+The result depends only on the input order, never on hashing or time of day.
+"""
 
 from __future__ import annotations
 
-from threadlens.model import Message
+from collections.abc import Iterable
+from dataclasses import replace
+
+from threadlens.model import Message, Revision
 
 
 def merge_messages(messages: list[Message]) -> list[Message]:
-    """One message per id, in first-seen order (placeholder until the merge rules are written)."""
-    merged: dict[str, Message] = {}
+    """One message per id, in first-seen order, merged by the rules in this module's docstring.
+
+    Messages whose id occurs once are returned as they are (the same objects); the inputs are never
+    modified.
+    """
+    first: dict[str, Message] = {}
+    repeats: dict[str, list[Message]] = {}
     for message in messages:
-        merged.setdefault(message.id, message)
-    return list(merged.values())
+        seen = first.setdefault(message.id, message)
+        if seen is not message:
+            repeats.setdefault(message.id, [seen]).append(message)
+    if not repeats:
+        return list(first.values())
+    return [merge_records(repeats[key]) if key in repeats else message for key, message in first.items()]
+
+
+def merge_records(records: list[Message]) -> Message:
+    """Merge several records of one message (all with the same id) into one, first seen first."""
+    _, current = max(enumerate(records), key=lambda pair: _rank(pair[1], pair[0]))
+    others = [record for record in records if record is not current]
+    filled = {
+        name: next((value for value in (getattr(r, name) for r in others) if value), getattr(current, name))
+        for name in ("author_id", "author_name", "created_at", "reply_to", "quote_of", "conversation_id", "url")
+        if not getattr(current, name)
+    }
+    return replace(
+        current,
+        **filled,
+        text=current.text or next((r.text for r in others if r.text), ""),
+        mentions=_union(r.mentions for r in records),
+        mention_names=_union(r.mention_names for r in records),
+        edited_from=_union(r.edited_from for r in records),
+        edits=_revisions(current, records),
+        deleted=any(r.deleted for r in records),
+        context_only=all(r.context_only for r in records),
+        sources=_union(r.sources for r in records),
+        missing_children=max(r.missing_children for r in records),
+    )
+
+
+def _rank(record: Message, seen_at: int) -> tuple:
+    """Sort key of a candidate for the current version: larger is better (see the module docstring)."""
+    timestamp = record.created_at.timestamp() if record.created_at else float("-inf")
+    return (
+        not record.context_only,
+        not record.deleted,
+        bool(record.text),
+        len(record.edits) + len(record.edited_from),
+        timestamp,
+        -seen_at,
+    )
+
+
+def _revisions(current: Message, records: list[Message]) -> tuple[Revision, ...]:
+    """Every earlier or differing text: the edits the records carried, then the other records' texts."""
+    revisions: dict[tuple[str, str], Revision] = {}
+    for record in records:
+        for revision in record.edits:
+            revisions.setdefault((revision.id, revision.text), revision)
+    for record in records:
+        if record.text and record.text != current.text:
+            revisions.setdefault(
+                (record.id, record.text),
+                Revision(id=record.id, text=record.text, created_at=record.created_at, source=record.source),
+            )
+    revisions.pop((current.id, current.text), None)
+    return tuple(revisions.values())
+
+
+def _union(groups: Iterable[tuple]) -> tuple:
+    """The items of every group, each once, in first-seen order."""
+    return tuple(dict.fromkeys(item for group in groups for item in group))

@@ -1,0 +1,165 @@
+"""Ingest benchmark: read + graph of 1M messages, as generic JSONL and as X API v2 pages.
+
+Generates the inputs into a temporary folder, then measures each format in a fresh process (so each
+peak RSS is its own): the time of ``read_inputs`` (sniffing, parsing, merging) and of
+``build_graph``, and the peak resident memory. Goal: <= 15 s and <= 3 GB per format.
+
+    nice .venv/bin/python benchmarks/ingest_bench.py [--messages 1000000] [--formats jsonl x-api-v2] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+CONVERSATION_SIZE = 50
+AUTHORS = 20_000
+PAGE_SIZE = 100
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+WORDS = ("the", "branch", "meeting", "motion", "vote", "members", "council", "ward", "party", "minutes", "agenda",
+         "rent", "transport", "survey", "consultation", "shortlist", "selection", "honestly", "disagree", "agree")
+FILES = {"jsonl": "messages.jsonl", "x-api-v2": "search-pages.jsonl"}
+
+
+def synthetic_thread(count: int, seed: int = 7) -> Iterator[dict]:
+    """``count`` messages in conversations of 50: replies to earlier messages of the same conversation,
+    with 0.5% of parents absent from the data and 1% quotes of other conversations."""
+    rng = random.Random(seed)
+    base = 2_011_000_000_000_000_000
+    for index in range(count):
+        first = index - index % CONVERSATION_SIZE
+        reply_to = None
+        if index != first:
+            reply_to = base + rng.randrange(first, index)
+            if rng.random() < 0.005:
+                reply_to = base - index  # a parent that is not in the data
+        quote_of = base + rng.randrange(0, first) if first and rng.random() < 0.01 else None
+        yield {
+            "id": base + index,
+            "conversation_id": base + first,
+            "reply_to": reply_to,
+            "quote_of": quote_of,
+            "author": rng.randrange(AUTHORS),
+            "created_at": START + timedelta(seconds=index * 3),
+            "text": " ".join(rng.choices(WORDS, k=rng.randrange(6, 24))),
+        }
+
+
+def write_jsonl(path: Path, count: int) -> None:
+    """Generic JSONL: one message per line with the documented columns."""
+    with path.open("w", encoding="utf-8") as out:
+        for m in synthetic_thread(count):
+            out.write(json.dumps({
+                "id": str(m["id"]), "reply_to": None if m["reply_to"] is None else str(m["reply_to"]),
+                "quote_of": None if m["quote_of"] is None else str(m["quote_of"]), "platform": "x",
+                "conversation_id": str(m["conversation_id"]), "author": f"user{m['author']}",
+                "created_at": m["created_at"].isoformat().replace("+00:00", "Z"), "text": m["text"],
+            }) + "\n")
+
+
+def write_x_api_v2(path: Path, count: int) -> None:
+    """twarc2-style JSONL: one search page of 100 tweets per line, with ``includes.users``."""
+    page: list[dict] = []
+    with path.open("w", encoding="utf-8") as out:
+        for m in synthetic_thread(count):
+            tweet = {
+                "id": str(m["id"]), "text": m["text"], "author_id": str(1_000_000 + m["author"]),
+                "created_at": m["created_at"].strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                "conversation_id": str(m["conversation_id"]), "edit_history_tweet_ids": [str(m["id"])],
+                "lang": "en",
+            }
+            references = [("replied_to", m["reply_to"]), ("quoted", m["quote_of"])]
+            if any(target for _, target in references):
+                tweet["referenced_tweets"] = [{"type": kind, "id": str(t)} for kind, t in references if t]
+            page.append(tweet)
+            if len(page) == PAGE_SIZE:
+                out.write(_page(page) + "\n")
+                page = []
+        if page:
+            out.write(_page(page) + "\n")
+
+
+def _page(tweets: list[dict]) -> str:
+    users = sorted({t["author_id"] for t in tweets})
+    return json.dumps({
+        "data": tweets,
+        "includes": {"users": [{"id": u, "name": f"User {u}", "username": f"user{u}"} for u in users]},
+        "meta": {"result_count": len(tweets), "newest_id": tweets[-1]["id"], "oldest_id": tweets[0]["id"]},
+    })
+
+
+def measure(format: str, path: Path) -> dict:
+    """Read and graph one input in this process; the timings and this process's peak RSS."""
+    from threadlens.ingest import read_inputs
+    from threadlens.thread import build_graph
+
+    started = time.perf_counter()
+    result = read_inputs([path], format="auto")
+    read_s = time.perf_counter() - started
+    graph = build_graph(result.messages)
+    graph_s = time.perf_counter() - started - read_s
+    return {
+        "format": format,
+        "detected": result.inputs[0].format,
+        "messages": len(result.messages),
+        "nodes": graph.graph.number_of_nodes(),
+        "edges": graph.graph.number_of_edges(),
+        "conversations": len(graph.conversations()),
+        "problems": len(result.problems),
+        "read_s": round(read_s, 2),
+        "graph_s": round(graph_s, 2),
+        "total_s": round(read_s + graph_s, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--formats", nargs="+", default=list(FILES), choices=list(FILES))
+    parser.add_argument("--keep", type=Path, help="write the inputs here and keep them")
+    parser.add_argument("--measure", nargs=2, metavar=("FORMAT", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure[0], Path(args.measure[1]))))
+        return
+
+    with tempfile.TemporaryDirectory(prefix="threadlens-bench-") as temp:
+        folder = args.keep or Path(temp)
+        folder.mkdir(parents=True, exist_ok=True)
+        writers = {"jsonl": write_jsonl, "x-api-v2": write_x_api_v2}
+        print(f"{args.messages:,} messages per format; inputs in {folder}")
+        rows = []
+        for format in args.formats:
+            path = folder / FILES[format]
+            started = time.perf_counter()
+            writers[format](path, args.messages)
+            print(f"  generated {path.name}: {path.stat().st_size / 1e6:,.0f} MB in "
+                  f"{time.perf_counter() - started:.1f} s")
+            child = subprocess.run([sys.executable, __file__, "--measure", format, str(path)],
+                                   capture_output=True, text=True, check=False)
+            if child.returncode:
+                print(f"  {format}: failed\n{child.stderr}", file=sys.stderr)
+                continue
+            rows.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    columns = ("format", "detected", "messages", "nodes", "edges", "conversations", "problems", "read_s",
+               "graph_s", "total_s", "peak_rss_mb")
+    print("\n" + " | ".join(columns))
+    for row in rows:
+        print(" | ".join(str(row[c]) for c in columns))
+    for row in rows:
+        verdict = "meets" if row["total_s"] <= 15 and row["peak_rss_mb"] <= 3072 else "MISSES"
+        print(f"{row['format']}: {verdict} the goal (<= 15 s, <= 3 GB)")
+
+
+if __name__ == "__main__":
+    main()

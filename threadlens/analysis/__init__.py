@@ -1,0 +1,77 @@
+"""Who escalated first: escalation events, provocation → reaction → accusation chains and participants.
+
+Every rule and threshold comes from the definition (``escalation.toml``); see
+:mod:`threadlens.analysis.escalation` and :mod:`threadlens.analysis.chains` for the rules in words.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from threadlens.analysis.chains import find_chains, find_reactions
+from threadlens.analysis.escalation import escalation_events, first_escalations
+from threadlens.analysis.participants import summarise_participants
+from threadlens.analysis.rules import load_rules
+from threadlens.analysis.structure import ScoredThread
+from threadlens.analysis.uncertainty import inconclusive_reasons
+from threadlens.definition import Definition, load_definition
+from threadlens.model import ConversationFindings, Findings, Message, Score, ThreadGraph
+
+__all__ = ["analyse"]
+
+
+def analyse(
+    messages: list[Message],
+    definition: str | Path | Definition | None = None,
+    *,
+    scores: dict[str, Score] | None = None,
+    graph: ThreadGraph | None = None,
+) -> Findings:
+    """The findings of a case: first escalations, chains and participants.
+
+    ``scores`` (message id → :class:`Score`) and ``graph`` are computed when not given.
+
+    >>> findings = analyse(messages)                       # doctest: +SKIP
+    >>> findings.conversations[0].first_escalation.author_id  # doctest: +SKIP
+    'reddit:bob_k'
+    """
+    chosen = load_definition(definition)
+    rules = load_rules(chosen)
+    if graph is None:
+        from threadlens.thread import build_graph
+
+        graph = build_graph(messages)
+    if scores is None:
+        from threadlens.scoring import score_messages
+
+        scores = score_messages(graph.messages(), definition=chosen)
+    thread = ScoredThread(graph, scores)
+    events = escalation_events(thread, rules)
+    first, per_branch = first_escalations(thread, events)
+    reactions = find_reactions(thread, events, rules)
+    chains = find_chains(thread, reactions, rules)
+    conversations = []
+    for key, ids in graph.conversations().items():
+        reasons = inconclusive_reasons(thread, ids, first.get(key))
+        conversations.append(ConversationFindings(
+            conversation_id=key,
+            message_ids=tuple(ids),
+            first_escalation=first.get(key),
+            branch_escalations=tuple(per_branch.get(key, ())),
+            chains=tuple(chain for chain in chains if thread.conversation(chain.provocation) == key),
+            completeness=graph.completeness()[key],
+            inconclusive=bool(reasons),
+            inconclusive_reasons=reasons,
+        ))
+    return Findings(
+        definition=chosen.ref,
+        scorer=_scorer_name(scores),
+        conversations=conversations,
+        chains=chains,
+        participants=summarise_participants(thread, events, reactions),
+    )
+
+
+def _scorer_name(scores: dict[str, Score]) -> str:
+    """``name version`` of the scorer(s) behind the scores, sorted and joined when there are several."""
+    return ", ".join(sorted({f"{score.scorer} {score.version}".strip() for score in scores.values()}))

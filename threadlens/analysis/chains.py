@@ -1,0 +1,122 @@
+"""Provocation → reaction → accusation chains.
+
+- The **target** of an escalation is whoever wrote what it replies to or quotes, and whoever it
+  @mentions; never its own author. Only the reply structure decides who was targeted.
+- A **reaction** is a later message by a target, at or above the reaction threshold, at most
+  ``reaction_hops`` reply steps below the escalation or quoting it. It belongs to the nearest
+  escalation aimed at its author.
+- An **accusation** is a later message with accusation language aimed at the reactor: a reply to
+  (within ``accusation_hops``) or quote of the reaction, an @mention of the reactor, or the reactor's
+  own words in quotation marks. Its author is the provoker, or a third party (labelled as such);
+  never the reactor. Each reaction takes its earliest accusation.
+
+Quote links join conversations, so a chain may cross them (``cross_conversation``).
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from threadlens.analysis.rules import Rules
+from threadlens.analysis.structure import ScoredThread
+from threadlens.model import Chain, Escalation
+
+# Text in double quotes, typographic quotes or guillemets; single quotes only when they are not apostrophes.
+_QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|„([^“”]+)[“”]|«([^»]+)»|‘([^’]+)’|(?<!\w)'([^']+)'(?!\w)")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def targets(thread: ScoredThread, message_id: str) -> set[str]:
+    """Authors a message is aimed at: of what it replies to or quotes, and those it @mentions."""
+    message = thread.message(message_id)
+    aimed = set(message.mentions)
+    for kind in ("reply", "quote"):
+        linked = thread.linked(message_id, kind)
+        if linked is not None and not thread.is_missing(linked):
+            aimed.add(thread.message(linked).author_id)
+    aimed.discard(message.author_id)
+    aimed.discard("")
+    return aimed
+
+
+def find_reactions(thread: ScoredThread, events: list[Escalation], rules: Rules) -> dict[str, Escalation]:
+    """Reaction id → the escalation it reacts to (the nearest one aimed at its author)."""
+    by_id = {event.message_id: event for event in events}
+    aimed = {event.message_id: targets(thread, event.message_id) for event in events}
+    reactions: dict[str, Escalation] = {}
+    for key in thread.judged():
+        if thread.scores[key].level < rules.reaction_threshold:
+            continue
+        author = thread.message(key).author_id
+        quoted = thread.linked(key, "quote")
+        candidates = [*thread.ancestors(key, rules.reaction_hops), *([quoted] if quoted else [])]
+        provocation = next((node for node in candidates if node in by_id and author in aimed[node]), None)
+        if provocation is not None:
+            reactions[key] = by_id[provocation]
+    return reactions
+
+
+def find_chains(thread: ScoredThread, reactions: dict[str, Escalation], rules: Rules) -> list[Chain]:
+    """Every provocation → reaction → accusation chain, in the order of their provocations, then reactions."""
+    accusations = {key: quoted_spans(thread.message(key).text, rules.min_quoted_chars)
+                   for key in thread.judged() if thread.scores[key].accusation}
+    chains = []
+    for reaction, provocation in reactions.items():
+        accusation = next((key for key, spans in accusations.items()
+                           if _accuses(thread, key, spans, reaction, provocation, rules)), None)
+        if accusation is not None:
+            chains.append(_chain(thread, provocation, reaction, accusation))
+    return sorted(chains, key=lambda chain: (thread.order_key(chain.provocation), thread.order_key(chain.reaction)))
+
+
+def _accuses(
+    thread: ScoredThread, key: str, spans: list[str], reaction: str, provocation: Escalation, rules: Rules
+) -> bool:
+    """Whether message ``key`` (with quoted words ``spans``) accuses the reactor, by an accuser the rules allow."""
+    reactor = thread.message(reaction).author_id
+    accuser = thread.message(key).author_id
+    if accuser == reactor or thread.order_key(key) <= thread.order_key(reaction):
+        return False
+    if accuser != provocation.author_id and not rules.third_party:
+        return False
+    return (
+        thread.hops_below(reaction, key, rules.accusation_hops) is not None
+        or thread.linked(key, "quote") == reaction
+        or reactor in thread.message(key).mentions
+        or (bool(spans) and any(span in f" {_normalise(thread.message(reaction).text)} " for span in spans))
+    )
+
+
+def quoted_spans(text: str, min_chars: int) -> list[str]:
+    """The words ``text`` puts in quotation marks (normalised, space-padded), where they hold ``min_chars`` letters."""
+    spans = []
+    for match in _QUOTED.finditer(text):
+        words = _normalise(next(group for group in match.groups() if group is not None))
+        if len(words.replace(" ", "")) >= min_chars:
+            spans.append(f" {words} ")
+    return spans
+
+
+def _normalise(text: str) -> str:
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
+
+
+def _chain(thread: ScoredThread, provocation: Escalation, reaction: str, accusation: str) -> Chain:
+    ids = (provocation.message_id, reaction, accusation)
+    messages = [thread.message(key) for key in ids]
+    times = tuple(message.created_at for message in messages)
+    gaps = tuple(
+        (later - earlier).total_seconds() if earlier is not None and later is not None else None
+        for earlier, later in pairwise(times)
+    )
+    return Chain(
+        provocation=ids[0],
+        reaction=ids[1],
+        accusation=ids[2],
+        authors=tuple(message.author_id for message in messages),
+        times=times,
+        gaps_seconds=gaps,
+        accuser_role="provoker" if messages[2].author_id == messages[0].author_id else "third-party",
+        cross_conversation=len({thread.conversation(key) for key in ids}) > 1,
+    )

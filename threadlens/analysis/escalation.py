@@ -1,0 +1,102 @@
+"""Escalation events, and the first escalator of each conversation and of each branch.
+
+A message escalates when its level reaches the escalation threshold and rises at least ``min_step``
+levels above what it responds to (the message it replies to, or quotes) and above its branch's recent
+context (``context_hops`` further messages up the reply path). A conversation's first message responds
+to nothing, so it escalates as soon as it reaches the threshold. The first escalator is the earliest
+event by time, with reply order (a parent before its reply) breaking ties.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from threadlens.analysis.rules import Rules
+from threadlens.analysis.structure import ScoredThread
+from threadlens.model import LEVEL_NAMES, Escalation, Score
+
+MAX_EVIDENCE_WORDS = 6
+
+
+def escalation_events(thread: ScoredThread, rules: Rules) -> list[Escalation]:
+    """Every escalation event of the case, earliest first."""
+    events = []
+    for key in thread.judged():
+        score = thread.scores[key]
+        if score.level < rules.threshold:
+            continue
+        responds_to = thread.linked(key, "reply") or thread.linked(key, "quote")
+        quoted = thread.linked(key, "quote")
+        context = [*thread.ancestors(key, 1 + rules.context_hops), *([quoted] if quoted else [])]
+        unknown = [node for node in context if thread.is_unknown(node)]
+        levels = [rules.unknown_level if node in unknown else thread.level(node) for node in context]
+        step = score.level - max(levels, default=0)
+        if step < rules.min_step:
+            continue
+        parent_level = None if responds_to is None or responds_to in unknown else thread.level(responds_to)
+        message = thread.message(key)
+        events.append(Escalation(
+            message_id=key,
+            author_id=message.author_id,
+            created_at=message.created_at,
+            level=score.level,
+            parent_id=responds_to,
+            parent_level=parent_level,
+            step=step,
+            reasons=_reasons(score, responds_to, parent_level, max(levels, default=0), step, unknown),
+            margin=round(score.value - rules.threshold_value, 4),
+            inconclusive=bool(unknown),
+            branch=thread.branch(key),
+        ))
+    return events
+
+
+def first_escalations(
+    thread: ScoredThread, events: list[Escalation]
+) -> tuple[dict[str, Escalation], dict[str, list[Escalation]]]:
+    """Conversation id → its first escalation, and conversation id → the first escalation of each of its branches.
+
+    ``events`` must be earliest first, as :func:`escalation_events` returns them.
+    """
+    first: dict[str, Escalation] = {}
+    per_branch: dict[str, dict[str, Escalation]] = defaultdict(dict)
+    for event in events:
+        conversation = thread.conversation(event.message_id)
+        first.setdefault(conversation, event)
+        per_branch[conversation].setdefault(event.branch or event.message_id, event)
+    return first, {key: list(branches.values()) for key, branches in per_branch.items()}
+
+
+def _reasons(
+    score: Score, responds_to: str | None, parent_level: int | None, baseline: int, step: int, unknown: list[str]
+) -> tuple[str, ...]:
+    """Why a message counts as an escalation, in words a panel can check."""
+    level = f"level {score.level} {LEVEL_NAMES[score.level]}"
+    if responds_to is None:
+        reasons = [f"{level} as the conversation's first message (step +{step})"]
+    elif parent_level is None:
+        reasons = [f"{level} in reply to {responds_to}, whose content is unknown (step +{step} counted from "
+                   f"level {baseline})"]
+    else:
+        reasons = [f"{level} after a {LEVEL_NAMES[parent_level]} message (level {parent_level}, step +{step})"]
+    if parent_level is not None and baseline > parent_level:
+        reasons.append(f"above the branch's recent context, which peaks at level {baseline}")
+    reasons.extend(evidence_summary(score))
+    if unknown:
+        reasons.append("missing or deleted before it: " + ", ".join(unknown))
+    return tuple(reasons)
+
+
+def evidence_summary(score: Score) -> list[str]:
+    """The evidence that raised a score, as ``category: word, word`` lines (strongest category first)."""
+    words: dict[str, list[str]] = defaultdict(list)
+    weight: dict[str, float] = defaultdict(float)
+    for item in score.evidence:
+        if item.contribution <= 0 or not item.text.strip():
+            continue
+        category = item.category or item.kind
+        weight[category] += item.contribution
+        if item.text not in words[category]:
+            words[category].append(item.text)
+    ranked = sorted(words, key=lambda category: (-weight[category], category))
+    return [f"{category}: {', '.join(words[category][:MAX_EVIDENCE_WORDS])}" for category in ranked]

@@ -1,0 +1,79 @@
+"""The escalation rules of a definition (``escalation.toml``), read once into plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from threadlens.definition import Definition
+from threadlens.errors import ConfigError
+from threadlens.model import LEVEL_NAMES
+
+_TOP_LEVEL = len(LEVEL_NAMES) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """Thresholds and reach of the escalation, reaction and accusation rules."""
+
+    threshold: int
+    min_step: int
+    context_hops: int
+    unknown_level: int
+    reaction_threshold: int
+    reaction_hops: int
+    accusation_hops: int
+    min_quoted_chars: int
+    third_party: bool
+    threshold_value: float
+
+
+def load_rules(definition: Definition) -> Rules:
+    """The rules in the definition's ``[escalation]``, ``[reaction]`` and ``[accusation]`` tables."""
+    where = str(definition.path / "escalation.toml")
+    escalation, reaction, accusation = (definition.section(name) for name in ("escalation", "reaction", "accusation"))
+    return Rules(
+        threshold=_level(escalation, "threshold", where),
+        min_step=_count(escalation, "min_step", where, minimum=1),
+        context_hops=_count(escalation, "context_hops", where),
+        unknown_level=_level(escalation, "unknown_level", where),
+        reaction_threshold=_level(reaction, "threshold", where),
+        reaction_hops=_count(reaction, "max_hops", where, minimum=1),
+        accusation_hops=_count(accusation, "max_hops", where, minimum=1),
+        min_quoted_chars=_count(accusation, "min_quoted_chars", where, minimum=1),
+        third_party=_flag(accusation, "third_party", where),
+        threshold_value=level_floor(definition, _level(escalation, "threshold", where)),
+    )
+
+
+def level_floor(definition: Definition, level: int) -> float:
+    """The lowest score value the scorer gives ``level`` (from the definition's ``[levels]`` table)."""
+    return float(definition.section("levels")["floors"][level])
+
+
+def _value(table: dict[str, Any], key: str, where: str) -> Any:
+    if key not in table:
+        raise ConfigError(f"escalation rules have no {key!r}", path=where,
+                          hint="Copy the key from config/definitions/default/escalation.toml")
+    return table[key]
+
+
+def _count(table: dict[str, Any], key: str, where: str, *, minimum: int = 0) -> int:
+    value = _value(table, key, where)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(f"{key} is {value!r}", path=where, expected=f"a whole number of at least {minimum}")
+    return value
+
+
+def _level(table: dict[str, Any], key: str, where: str) -> int:
+    value = _count(table, key, where)
+    if value > _TOP_LEVEL:
+        raise ConfigError(f"{key} is {value!r}", path=where, expected=f"a level from 0 to {_TOP_LEVEL}")
+    return value
+
+
+def _flag(table: dict[str, Any], key: str, where: str) -> bool:
+    value = _value(table, key, where)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{key} is {value!r}", path=where, expected="true or false")
+    return value

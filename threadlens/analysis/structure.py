@@ -1,0 +1,95 @@
+"""The scored reply structure the analysis reads: levels, parents, ancestors and the order of events.
+
+Nothing here looks at who wrote a message except to say whether two messages share an author, so
+every rule built on it treats all authors alike.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from threadlens.model import Message, Score, ThreadGraph
+
+_ANY_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # stands in for a missing time inside sort keys
+
+
+class ScoredThread:
+    """A thread graph with the scores of its messages, and its links and order looked up once."""
+
+    def __init__(self, graph: ThreadGraph, scores: dict[str, Score]) -> None:
+        self.graph = graph
+        self.scores = scores
+        self._links: dict[str, dict[str, str]] = {"reply": {}, "quote": {}}
+        for source, target, kind in graph.graph.edges(data="kind"):
+            self._links[kind][target] = source
+        self._order = {key: self._order_key(key) for key in graph.graph.nodes}
+        self._branches: dict[str, str] = {}
+        self._judged = sorted((key for key in graph.graph.nodes if not self.is_unknown(key)), key=self.order_key)
+
+    def message(self, message_id: str) -> Message:
+        return self.graph.message(message_id)
+
+    def is_missing(self, message_id: str) -> bool:
+        """True for a placeholder of a message referenced but not in the input."""
+        return bool(self.graph.graph.nodes[message_id]["missing"])
+
+    def is_unknown(self, message_id: str) -> bool:
+        """True when the message's content cannot be judged: missing, deleted or not scored."""
+        return self.is_missing(message_id) or self.message(message_id).deleted or message_id not in self.scores
+
+    def level(self, message_id: str) -> int | None:
+        """The message's level, or None when its content cannot be judged."""
+        return None if self.is_unknown(message_id) else self.scores[message_id].level
+
+    def conversation(self, message_id: str) -> str:
+        return self.graph.graph.nodes[message_id]["conversation"]
+
+    def depth(self, message_id: str) -> int:
+        return self.graph.graph.nodes[message_id]["depth"]
+
+    def linked(self, message_id: str, kind: str) -> str | None:
+        """The message this one replies to (``kind="reply"``) or quotes (``kind="quote"``), as in the graph."""
+        return self._links[kind].get(message_id)
+
+    def ancestors(self, message_id: str, hops: int) -> list[str]:
+        """Up to ``hops`` ids up the reply path, nearest first."""
+        found: list[str] = []
+        node = self.linked(message_id, "reply")
+        while node is not None and len(found) < hops:
+            found.append(node)
+            node = self.linked(node, "reply")
+        return found
+
+    def hops_below(self, ancestor: str, message_id: str, limit: int) -> int | None:
+        """Reply steps from ``ancestor`` down to ``message_id`` if at most ``limit``, else None."""
+        for hops, node in enumerate(self.ancestors(message_id, limit), start=1):
+            if node == ancestor:
+                return hops
+        return None
+
+    def branch(self, message_id: str) -> str:
+        """The branch a message is on: its ancestor one reply below the root (the root is its own branch)."""
+        path = []
+        node = message_id
+        while node not in self._branches:
+            parent = self.linked(node, "reply")
+            if parent is None or self.linked(parent, "reply") is None:
+                self._branches[node] = node
+                break
+            path.append(node)
+            node = parent
+        for key in path:
+            self._branches[key] = self._branches[node]
+        return self._branches[message_id]
+
+    def order_key(self, message_id: str) -> tuple:
+        """Sort key for "earlier": by time, then reply depth (a parent before its reply), then id."""
+        return self._order[message_id]
+
+    def _order_key(self, message_id: str) -> tuple:
+        at = self.message(message_id).created_at
+        return (at is None, at or _ANY_TIME, self.depth(message_id), message_id)
+
+    def judged(self) -> list[str]:
+        """Ids of the messages whose content can be judged, earliest first."""
+        return self._judged

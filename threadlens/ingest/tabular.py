@@ -1,0 +1,223 @@
+"""Generic tables: CSV/TSV (``csv``) and JSON lines (``jsonl``) with one message per row.
+
+The columns are ``id, reply_to, author, created_at, text`` and optionally ``platform,
+conversation_id, quote_of, author_name, url, deleted``. Other names are mapped with the reader option
+``columns`` (canonical → actual, e.g. ``{"id": "tweet_id"}``); such files are read by naming their
+format, since sniffing only knows the canonical names. Times are ISO-8601 or epoch seconds
+or milliseconds. Ids are qualified with the row's platform (the ``platform`` column, else the
+``platform`` option, else ``generic``) unless they already carry a known prefix such as ``x:``.
+Ids are read as strings and never pass through a float.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from threadlens.errors import InputError
+from threadlens.ingest.base import Sink, SourceFile, parse_time, register
+from threadlens.model import Message, Source
+
+REQUIRED = ("id", "reply_to", "author", "created_at", "text")
+OPTIONAL = ("platform", "conversation_id", "quote_of", "author_name", "url", "deleted")
+DEFAULT_PLATFORM = "generic"
+KNOWN_PREFIXES = frozenset({"x", "reddit", "mastodon", "bsky", "generic", "convokit"})
+_PLATFORM_ALIASES = {"twitter": "x", "bsky": "bluesky"}
+_ID_PREFIXES = {"bluesky": "bsky"}
+_TRUE = frozenset({"true", "1", "yes", "y", "t"})
+_FALSE = frozenset({"false", "0", "no", "n", "f", ""})
+# Keys that mark JSON lines as another reader's: X API (v1.1 and v2) tweets and pages, ConvoKit utterances.
+_OTHER_SHAPES = frozenset({"data", "author_id", "edit_history_tweet_ids", "id_str", "full_text", "speaker"})
+
+
+def record_error(error: Exception) -> str:
+    """A readable reason for a record that failed with ``KeyError``, ``TypeError`` or ``ValueError``."""
+    return f"missing field {error}" if isinstance(error, KeyError) else str(error)
+
+
+def qualify(value: Any, prefix: str) -> str | None:
+    """``value`` as a platform-qualified id (``prefix:value``) unless it already has a known prefix; empty → None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+    elif isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    else:
+        raise ValueError(f"id {value!r} is not a string or an integer; ids must never be floats")
+    if not text:
+        return None
+    known, colon, _ = text.partition(":")
+    return text if colon and known in KNOWN_PREFIXES else f"{prefix}:{text}"
+
+
+def message_from_values(values: dict[str, Any], *, platform: str, source: Source) -> Message:
+    """A message from one row's values by canonical column name; ``ValueError`` says what is wrong."""
+    platform = _PLATFORM_ALIASES.get(platform, platform)
+    prefix = _ID_PREFIXES.get(platform, platform)
+    message_id = qualify(values.get("id"), prefix)
+    author = qualify(values.get("author"), prefix)
+    if message_id is None:
+        raise ValueError("id is empty")
+    if author is None:
+        raise ValueError("author is empty")
+    created = values.get("created_at")
+    return Message(
+        id=message_id,
+        platform=platform,
+        author_id=author,
+        author_name=str(values.get("author_name") or values["author"]).strip(),
+        created_at=None if created in (None, "") else parse_time(created),
+        text=str(values.get("text") or ""),
+        reply_to=qualify(values.get("reply_to"), prefix),
+        quote_of=qualify(values.get("quote_of"), prefix),
+        conversation_id=qualify(values.get("conversation_id"), prefix),
+        url=str(values["url"]) if values.get("url") else None,
+        deleted=_flag(values.get("deleted")),
+        sources=(source,),
+    )
+
+
+def _flag(value: Any) -> bool:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    raise ValueError(f"deleted is {value!r}, not true or false")
+
+
+def column_mapping(sink: Sink, src: SourceFile) -> dict[str, str]:
+    """Canonical column → the name in the file, from the ``columns`` option (unnamed ones map to themselves)."""
+    given = dict(sink.options.get("columns") or {})
+    unknown = sorted(set(given) - set(REQUIRED) - set(OPTIONAL))
+    if unknown:
+        raise InputError(
+            f"unknown column name(s) in --column: {', '.join(unknown)}",
+            path=src.display,
+            expected="--column CANONICAL=ACTUAL with CANONICAL one of " + ", ".join(REQUIRED + OPTIONAL),
+        )
+    return {name: given.get(name, name) for name in REQUIRED + OPTIONAL}
+
+
+def _check_columns(src: SourceFile, found: list[str], mapping: dict[str, str], position: str) -> None:
+    """One clear error when a required column is absent, naming what was found and the --column option."""
+    missing = [name if mapping[name] == name else f"{name} (as {mapping[name]!r})"
+               for name in REQUIRED if mapping[name] not in found]
+    if missing:
+        raise InputError(
+            f"missing required column(s): {', '.join(missing)}; found: {', '.join(found) or 'none'}",
+            path=src.display,
+            position=position,
+            expected="columns " + ", ".join(REQUIRED),
+            hint="Map your names with --column, e.g. --column id=tweet_id --column text=full_text",
+        )
+
+
+def _platform(row: dict[str, Any], sink: Sink) -> str:
+    return str(row.get("platform") or sink.options.get("platform") or DEFAULT_PLATFORM).strip().lower()
+
+
+def _row_message(
+    src: SourceFile, sink: Sink, row: dict[str, Any], position: str, format: str
+) -> Message | None:
+    """The message of one mapped row, or ``None`` after rejecting it with its position."""
+    try:
+        return message_from_values(row, platform=_platform(row, sink), source=src.source(position, format))
+    except (KeyError, TypeError, ValueError) as error:
+        sink.reject(src, position, record_error(error), expected="a row with id, author, a time and text")
+        return None
+
+
+def sniff_csv(src: SourceFile) -> bool:
+    """A ``.csv``/``.tsv`` file whose header has ``id`` and ``text`` columns.
+
+    A sniffer cannot see the ``columns`` option, so a file with other names is read by naming the
+    format (``--format csv``), which then checks the mapped columns with a clear error.
+    """
+    if src.is_dir or src.path.suffix.lower() not in (".csv", ".tsv"):
+        return False
+    first_line = src.head(4096).split("\n", 1)[0]
+    header = next(csv.reader([first_line], delimiter=_delimiter(first_line)), [])
+    return {"id", "text"} <= {name.strip() for name in header}
+
+
+def _delimiter(header_line: str) -> str:
+    """Comma, tab or semicolon: whichever the header line uses most."""
+    return max(",\t;", key=header_line.count)
+
+
+@register("csv", "CSV/TSV with columns id, reply_to, author, created_at, text (others mapped)", sniff_csv,
+          priority=80)
+def read_csv(src: SourceFile, sink: Sink) -> Iterator[Message]:
+    """One message per row; bad rows are rejected with their line, good rows kept."""
+    text = src.text
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0]))
+    header = [name.strip() for name in next(rows)]
+    mapping = column_mapping(sink, src)
+    _check_columns(src, header, mapping, "line 1 (header)")
+    index = {name: header.index(actual) for name, actual in mapping.items() if actual in header}
+    line = rows.line_num
+    for number in itertools.count(1):
+        position = f"row {number}, line {line + 1}"
+        try:
+            fields = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            sink.records += 1
+            sink.reject(src, position, f"the CSV cannot be parsed from here on ({error}); the rest was not read",
+                        expected="well-formed CSV (look for an unclosed quote)")
+            return
+        line = rows.line_num
+        if not any(field.strip() for field in fields):
+            continue
+        sink.records += 1
+        if len(fields) != len(header):
+            sink.reject(src, position, f"row has {len(fields)} fields but the header has {len(header)}",
+                        expected="one value per column (quote values that contain the delimiter)")
+            continue
+        message = _row_message(src, sink, {name: fields[i] for name, i in index.items()}, position, "csv")
+        if message is not None:
+            yield message
+
+
+def sniff_jsonl(src: SourceFile) -> bool:
+    """JSON lines whose first object has ``id`` and ``text`` and is not an X or ConvoKit record."""
+    if src.is_dir or src.path.suffix.lower() not in (".jsonl", ".ndjson"):
+        return False
+    first = next((line for line in src.head().splitlines() if line.strip()), "")
+    try:
+        record = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(record, dict) and {"id", "text"} <= record.keys() and not _OTHER_SHAPES & record.keys()
+
+
+@register("jsonl", "JSON lines with fields id, reply_to, author, created_at, text (others mapped)", sniff_jsonl,
+          priority=90)
+def read_jsonl(src: SourceFile, sink: Sink) -> Iterator[Message]:
+    """One message per line; bad lines are rejected with their number, good lines kept."""
+    mapping = column_mapping(sink, src)
+    renamed = None if all(name == actual for name, actual in mapping.items()) else mapping
+    checked = False
+    for number, parsed in src.jsonl():
+        position = f"line {number}"
+        sink.records += 1
+        if isinstance(parsed, InputError):
+            sink.reject(src, position, parsed.reason, expected=parsed.expected)
+            continue
+        if not isinstance(parsed, dict):
+            sink.reject(src, position, f"line holds a JSON {type(parsed).__name__}", expected="a JSON object")
+            continue
+        if not checked:
+            _check_columns(src, list(parsed), mapping, position)
+            checked = True
+        row = parsed if renamed is None else {name: parsed.get(actual) for name, actual in renamed.items()}
+        message = _row_message(src, sink, row, position, "jsonl")
+        if message is not None:
+            yield message

@@ -1,0 +1,171 @@
+"""Machine-readable outputs of a case: ``findings.json``, ``messages.csv`` and ``messages.parquet``.
+
+``findings.json`` follows the versioned schema in ``docs/findings-schema.md``. It is deterministic:
+keys sorted, floats rounded to ``FLOAT_DIGITS`` places, times in ISO-8601 UTC, and no generation time,
+so the same inputs and definition give the same bytes on every run.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from threadlens import __version__
+from threadlens.io import atomic_write_bytes, atomic_write_text
+from threadlens.model import LEVEL_NAMES, Case, Escalation
+from threadlens.report.view import all_chains
+
+SCHEMA_VERSION = "1.0"
+FLOAT_DIGITS = 4
+
+SCORE_COLUMNS = pa.schema([
+    ("score", pa.float64()),
+    ("level", pa.int8()),
+    ("level_name", pa.string()),
+    ("hostile", pa.bool_()),
+    ("accusation", pa.bool_()),
+    ("categories", pa.string()),
+    ("evidence", pa.string()),
+    ("scorer", pa.string()),
+    ("first_escalation", pa.bool_()),
+    ("chain_roles", pa.string()),
+])
+
+
+def findings_document(case: Case) -> dict[str, Any]:
+    """The case's findings as the plain, JSON-ready document of ``docs/findings-schema.md``."""
+    findings = case.findings
+    problems = [asdict(problem) for problem in case.read.problems]
+    return _plain({
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "threadlens", "version": __version__},
+        "definition": asdict(findings.definition),
+        "scorer": findings.scorer,
+        "inputs": [
+            {"path": item.path, "sha256": item.sha256, "format": item.format, "records": item.records,
+             "messages": item.messages, "rejected": item.rejected}
+            for item in case.read.inputs
+        ],
+        "options": case.options,
+        "consent": case.consent,
+        "problems": {"count": len(problems), "items": problems},
+        "graph_issues": [asdict(issue) for issue in case.graph.issues],
+        "conversations": [
+            {
+                "id": conversation.conversation_id,
+                "messages": list(conversation.message_ids),
+                "first_escalation": _escalation(conversation.first_escalation),
+                "branch_escalations": [_escalation(event) for event in conversation.branch_escalations],
+                "chains": [asdict(chain) for chain in conversation.chains],
+                "completeness": asdict(conversation.completeness),
+                "inconclusive": conversation.inconclusive,
+                "inconclusive_reasons": list(conversation.inconclusive_reasons),
+            }
+            for conversation in findings.conversations
+        ],
+        "chains": [asdict(chain) for chain in findings.chains],
+        "participants": [asdict(participant) for participant in findings.participants],
+    })
+
+
+def findings_json(case: Case) -> str:
+    """``findings.json``: the findings document with sorted keys, two-space indent and a final newline."""
+    return json.dumps(findings_document(case), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def messages_frame(case: Case) -> pd.DataFrame:
+    """Every message and placeholder with its score and role in the findings, pyarrow-backed, ids as strings.
+
+    The columns of :func:`threadlens.thread.graph_frame` (ids, author, time, links, source file,
+    position and SHA-256), then ``SCORE_COLUMNS``; ``categories`` and ``evidence`` hold JSON, and a
+    placeholder's score columns are empty.
+    """
+    frame = case.graph.to_frame()
+    firsts = {c.first_escalation.message_id for c in case.findings.conversations if c.first_escalation}
+    roles: dict[str, list[str]] = {}
+    for chain in all_chains(case):
+        for role, key in (("provocation", chain.provocation), ("reaction", chain.reaction),
+                          ("accusation", chain.accusation)):
+            if role not in roles.setdefault(key, []):
+                roles[key].append(role)
+    columns: dict[str, list[Any]] = {name: [] for name in SCORE_COLUMNS.names}
+    for key in frame["id"]:
+        score = case.scores.get(key)
+        values = (
+            (round(score.value, FLOAT_DIGITS), score.level, LEVEL_NAMES[score.level], score.hostile,
+             score.accusation, _compact(list(score.categories)),
+             _compact([_plain(asdict(item)) for item in score.evidence]), f"{score.scorer} {score.version}")
+            if score is not None else (None,) * 8
+        )
+        for name, value in zip(SCORE_COLUMNS.names, (*values, key in firsts, ",".join(roles.get(key, [])) or None),
+                               strict=True):
+            columns[name].append(value)
+    extra = pa.table(columns, schema=SCORE_COLUMNS).to_pandas(types_mapper=pd.ArrowDtype)
+    return pd.concat([frame.reset_index(drop=True), extra], axis=1)
+
+
+def write_tables(case: Case, out_dir: Path) -> list[Path]:
+    """Write ``findings.json``, ``messages.csv`` and ``messages.parquet`` into ``out_dir``, each atomically."""
+    folder = Path(out_dir)
+    frame = messages_frame(case)
+    csv = frame.assign(created_at=[_iso(value) for value in frame["created_at"]])
+    parquet = io.BytesIO()
+    frame.to_parquet(parquet, index=False)
+    return [
+        atomic_write_text(folder / "findings.json", findings_json(case)),
+        atomic_write_text(folder / "messages.csv", csv.to_csv(index=False, lineterminator="\n")),
+        atomic_write_bytes(folder / "messages.parquet", parquet.getvalue()),
+    ]
+
+
+def _escalation(event: Escalation | None) -> dict[str, Any] | None:
+    if event is None:
+        return None
+    return {
+        "message_id": event.message_id,
+        "author": event.author_id,
+        "created_at": event.created_at,
+        "level": event.level,
+        "level_name": LEVEL_NAMES[event.level],
+        "parent_id": event.parent_id,
+        "parent_level": event.parent_level,
+        "step": event.step,
+        "reasons": list(event.reasons),
+        "margin": event.margin,
+        "inconclusive": event.inconclusive,
+        "branch": event.branch,
+    }
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with times as ISO-8601 UTC, floats rounded, tuples as lists and paths as strings."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime):
+        return _iso(value)
+    if isinstance(value, float):
+        return round(value, FLOAT_DIGITS)
+    if isinstance(value, Path):
+        return value.as_posix()
+    return value
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """ISO-8601 UTC with a ``Z``, to the microsecond when there is one; None stays None."""
+    if moment is None or pd.isna(moment):
+        return None
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _compact(value: Any) -> str:
+    """JSON on one line with sorted keys, for a table cell."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
