@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 ## Analyse the sample case and write its report to report-out/
 demo: $(STAMP)
 	scripts/system-deps.sh
-	$(VENV)/bin/threadlens inspect sample_threads/
+	$(VENV)/bin/threadlens analyse sample_threads/pra-x-archive \
+		--consent sample_threads/pra-x-archive/submission.toml --out report-out
 
 ## Run the test suite
 test: $(STAMP)

@@ -142,10 +142,13 @@ def test_a_rerun_skips_finished_cases_and_keeps_pseudonyms(submissions, tmp_path
         handle.write('{"id": "t5", "reply_to": "t4", "author": "grace@other.example", "platform": "mastodon", '
                      '"created_at": "2026-04-01T19:30:00Z", "text": "Sorted, thanks @frank."}\n')
 
+    shutil.copytree(submissions / "branch-meeting", submissions / "a-late-copy")
+
     summary = local(submissions, out)
     status = dict(zip(summary["submission"], summary["status"], strict=True))
 
     assert status["branch-meeting"] == "skipped" and status["rota-thread"] == "ok"
+    assert summary.set_index("submission").loc["a-late-copy", "reason"].startswith("duplicate of branch-meeting")
     assert summary.set_index("submission").loc["branch-meeting", "messages"] == 6
     second = pd.read_parquet(out / "messages.parquet")
     assert len(second) == len(first) + 1

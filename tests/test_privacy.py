@@ -11,7 +11,7 @@ import pytest
 
 from threadlens.errors import ConsentError
 from threadlens.model import Message, Revision, Source
-from threadlens.privacy import case_key, derived_key, load_manifest, pseudonymise, unconsented
+from threadlens.privacy import case_key, derived_key, load_manifest, pseudonymise, read_key, unconsented
 
 FIXTURES = Path(__file__).parent / "fixtures" / "batch"
 MANIFEST = FIXTURES / "branch-meeting" / "submission.toml"
@@ -251,3 +251,11 @@ def test_other_platforms_are_named_freely_and_deleted_accounts_stay_visible(tmp_
 
     assert [m.author_name for m in out][::2] == ["Alice Ward", "[deleted]"]
     assert out[1].author_name.startswith("Person-") and out[1].author_id.startswith("whatsapp:Person-")
+
+
+def test_a_missing_or_damaged_key_is_a_clear_error(tmp_path):
+    with pytest.raises(ConsentError, match="cannot be read"):
+        read_key(tmp_path / "absent.key")
+    (tmp_path / "short.key").write_bytes(b"abc")
+    with pytest.raises(ConsentError, match="holds 3 bytes"):
+        read_key(tmp_path / "short.key")

@@ -15,8 +15,9 @@ cluster, and writes into ``OUT``:
 - ``audit.jsonl``: append-only, one line when a run starts and ends and one per submission.
 
 A submission is skipped when its fingerprint (input and manifest hashes, definition hash, options,
-tool version and pseudonym key) equals the one in its ``done.json``. A submission whose exports are
-identical to an earlier one's (by name) is rejected as ``duplicate of <name>`` and analysed once.
+tool version and pseudonym key) equals the one in its ``done.json``. Of submissions with identical
+exports, one is analysed (one already finished, else the first by name); the others are rejected as
+``duplicate of <name>``.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from threadlens.ingest import NOT_EXPORTS
 from threadlens.ingest.base import SourceFile, file_sha256
 from threadlens.io import atomic_write_bytes, atomic_write_text
 from threadlens.model import LEVEL_NAMES, Case
-from threadlens.privacy import MANIFEST_NAME, case_key, key_file_stem, load_manifest, unconsented
+from threadlens.privacy import MANIFEST_NAME, case_key, key_path, load_manifest, unconsented
 
 SUMMARY_COLUMNS = (
     "submission",
@@ -176,35 +177,39 @@ def plan_submissions(
         _read_submission(folder, allow_unconsented=allow_unconsented, today=today)
         for folder in sorted(p for p in source.iterdir() if p.is_dir() and not p.name.startswith("."))
     ]
-    first_with: dict[tuple[str, ...], str] = {}
     for plan in plans:
-        if plan.status != "pending":
+        if plan.status == "pending":
+            _prepare(plan, out, chosen, reveal=reveal, html=html, pdf=pdf)
+    # Of submissions with identical exports, one is analysed: one already finished, else the first by name.
+    first_with: dict[tuple[str, ...], str] = {}
+    for plan in sorted(plans, key=lambda p: (p.status != "skipped", p.name)):
+        if plan.status not in ("pending", "skipped"):
             continue
-        exports = tuple(sorted(item["sha256"] for item in plan.inputs))
-        original = first_with.setdefault(exports, plan.name)
+        original = first_with.setdefault(tuple(sorted(item["sha256"] for item in plan.inputs)), plan.name)
         if original != plan.name:
             plan.status, plan.reason = "rejected", f"duplicate of {original} (identical export files)"
-            continue
-        key_path = out / "keys" / f"{key_file_stem(plan.case_id)}.key"
-        plan.job = {
-            "submission": plan.name,
-            "case_id": plan.case_id,
-            "paths": [str(plan.folder / item["path"]) for item in plan.inputs],
-            "manifest": plan.manifest["path"] if plan.consent == "manifest" else None,
-            "key_path": str(key_path),
-            "definition": str(chosen.path.resolve()),
-            "definition_sha256": chosen.sha256,
-            "reveal": reveal,
-            "html": html,
-            "pdf": pdf,
-            "output": str(out / "cases" / plan.name),
-        }
-        plan.fingerprint = _fingerprint(plan, chosen, case_key(out / "keys", plan.case_id))
-        plan.job["fingerprint"] = plan.fingerprint
-        done = _done_record(out / "cases" / plan.name)
-        if done is not None and done.get("fingerprint") == plan.fingerprint:
-            plan.status, plan.reason = "skipped", f"unchanged since {done.get('finished_at')}"
     return plans
+
+
+def _prepare(plan: Plan, out: Path, chosen: Definition, *, reveal: bool, html: bool, pdf: bool) -> None:
+    """Give a pending submission its job and fingerprint, and mark it skipped when it is unchanged since done."""
+    plan.job = {
+        "submission": plan.name,
+        "case_id": plan.case_id,
+        "paths": [str(plan.folder / item["path"]) for item in plan.inputs],
+        "manifest": plan.manifest["path"] if plan.manifest and plan.consent == "manifest" else None,
+        "key_path": str(key_path(out / "keys", plan.case_id)),
+        "definition": str(chosen.path.resolve()),
+        "definition_sha256": chosen.sha256,
+        "reveal": reveal,
+        "html": html,
+        "pdf": pdf,
+        "output": str(out / "cases" / plan.name),
+    }
+    plan.fingerprint = plan.job["fingerprint"] = _fingerprint(plan, chosen, case_key(out / "keys", plan.case_id))
+    done = _done_record(out / "cases" / plan.name)
+    if done is not None and done.get("fingerprint") == plan.fingerprint:
+        plan.status, plan.reason = "skipped", f"unchanged since {done.get('finished_at')}"
 
 
 def _read_submission(folder: Path, *, allow_unconsented: bool, today: date) -> Plan:
@@ -287,8 +292,8 @@ def _analyse(job: dict[str, Any]) -> dict[str, Any]:
             "the definition changed while the batch was running", path=str(chosen.path), hint="Run the batch again"
         )
     manifest = job["manifest"] or unconsented(job["case_id"])
-    key = Path(job["key_path"]).read_bytes()
-    case = run_case(job["paths"], definition=chosen, manifest_path=manifest, reveal=job["reveal"], pseudonym_key=key)
+    case = run_case(job["paths"], definition=chosen, manifest_path=manifest, reveal=job["reveal"],
+                    pseudonym_key_file=job["key_path"])
     problems = [
         {"file": p.path, "position": p.position, "severity": p.severity, "reason": p.reason} for p in case.read.problems
     ]
@@ -334,24 +339,27 @@ def _swap_into_place(temp: Path, final: Path) -> None:
 
 
 def _counts(case: Case) -> dict[str, Any]:
-    names = {m.author_id: m.author_name for m in case.read.messages}
+    from threadlens.report.view import all_chains
+
+    names = _author_names(case)
     firsts = [c.first_escalation for c in case.findings.conversations if c.first_escalation is not None]
     escalators = dict.fromkeys(names.get(e.author_id, e.author_id) for e in firsts)
     return {
         "messages": len(case.read.messages),
         "conversations": len(case.findings.conversations),
         "first_escalators": ", ".join(escalators),
-        "chains": len({(c.provocation, c.reaction, c.accusation) for c in _chains(case)}),
+        "chains": len(all_chains(case)),
     }
 
 
-def _chains(case: Case) -> list:
-    return [*case.findings.chains, *(c for conversation in case.findings.conversations for c in conversation.chains)]
+def _author_names(case: Case) -> dict[str, str]:
+    """Author id → the name shown for it (the handle, or the pseudonym)."""
+    return {m.author_id: m.author_name for m in case.read.messages}
 
 
 def conversations_frame(case: Case) -> pd.DataFrame:
     """One row per conversation: its size, completeness, first escalation (who, when, why) and chains."""
-    names = {m.author_id: m.author_name for m in case.read.messages}
+    names = _author_names(case)
     rows = []
     for conversation in case.findings.conversations:
         first = conversation.first_escalation

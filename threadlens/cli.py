@@ -245,18 +245,44 @@ def analyse(
         Path | None,
         typer.Option("--consent", help="Consent manifest (submission.toml); non-parties are pseudonymised."),
     ] = None,
+    allow_unconsented: Annotated[
+        bool,
+        typer.Option("--allow-unconsented",
+                     help="Analyse without a consent manifest (recorded; everyone is pseudonymised)."),
+    ] = False,
     reveal: Annotated[bool, typer.Option("--reveal", help="Do not pseudonymise non-parties (recorded).")] = False,
     no_html: Annotated[bool, typer.Option("--no-html", help="Do not write report.html.")] = False,
     no_pdf: Annotated[bool, typer.Option("--no-pdf", help="Do not write timeline.pdf.")] = False,
 ) -> None:
     """Who escalated first, and the provocation → reaction → accusation chains, with every message scored.
 
-    Example: threadlens analyse sample_threads/council.json --out case/
+    Example: threadlens analyse sample_threads/pra-x-archive --consent sample_threads/pra-x-archive/submission.toml
+    --out case/
     """
+    from datetime import date
+
+    from threadlens.errors import ConsentError
     from threadlens.pipeline import run_case, write_outputs
+    from threadlens.privacy import case_key, key_path, load_manifest, unconsented
     from threadlens.report.view import utc
 
-    case = run_case(paths, format=format, strict=strict, definition=definition, manifest_path=consent, reveal=reveal)
+    if consent is not None:
+        manifest = load_manifest(consent)
+        manifest.check_dates(date.today())
+    elif allow_unconsented:
+        manifest = unconsented(out.resolve().name)
+    else:
+        raise ConsentError(
+            "no consent manifest given",
+            expected="--consent submission.toml (see docs/submissions.md)",
+            hint="Only exported or consented data may be analysed; --allow-unconsented analyses anyway and records it",
+        )
+    key_file = None
+    if not reveal:
+        case_key(out / "keys", manifest.case_id)
+        key_file = key_path(out / "keys", manifest.case_id)
+    case = run_case(paths, format=format, strict=strict, definition=definition, manifest_path=manifest,
+                    reveal=reveal, pseudonym_key_file=key_file)
     written = write_outputs(case, out, html=not no_html, pdf=not no_pdf)
     table = Table("conversation", "messages", "first escalation", "level", "chains", "inconclusive")
     for item in case.findings.conversations:
@@ -291,6 +317,99 @@ def eval_escalation(
     console.print(table)
 
 
+@app.command()
+def score(
+    path: Annotated[Path, typer.Argument(help="CSV, TSV, JSONL or Parquet file with a text column.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file: .csv or .parquet.")],
+    text_column: Annotated[str, typer.Option("--text-column", help="Column holding the text.")] = "text",
+    definition: DefinitionOption = None,
+    scorer: Annotated[str, typer.Option("--scorer", help="lens, profanity-check, transformers, perspective.")] = "lens",
+) -> None:
+    """Score every text of a file; writes its columns plus score, level, hostile, categories and evidence (JSON)."""
+    from threadlens.scoring.files import score_file
+
+    frame = score_file(path, out, text_column=text_column, definition=definition, scorer=scorer)
+    console.print(f"scored {len(frame)} texts ({int(frame['hostile'].sum())} hostile); wrote {out}", highlight=False)
+
+
+@app.command()
+def explain(
+    text: Annotated[str, typer.Argument(help="The text to score and explain.")],
+    definition: DefinitionOption = None,
+    scorer: Annotated[str, typer.Option("--scorer", help="Scorer name.")] = "lens",
+) -> None:
+    """Score one text and show which spans contributed how much (the contributions sum to the score)."""
+    from threadlens.definition import load_definition
+    from threadlens.scoring import score_texts
+    from threadlens.scoring.explain import evidence_table, highlighted, summary
+
+    chosen = load_definition(definition)
+    result = score_texts([text], chosen, scorer)[0]
+    console.print(highlighted(text, result))
+    console.print(summary(result))
+    console.print(evidence_table(result))
+    console.print(Text(f"definition {chosen.name} {chosen.version} sha256 {chosen.sha256}", style="dim"))
+
+
+@app.command("eval")
+def eval_scores(
+    path: Annotated[Path, typer.Argument(help="Labelled CSV, TSV, JSONL or Parquet file.")],
+    label_column: Annotated[str, typer.Option("--label-column", help="Column holding the label.")],
+    text_column: Annotated[str, typer.Option("--text-column", help="Column holding the text.")] = "text",
+    positive: Annotated[
+        str, typer.Option("--positive", help="Comma-separated label values that mean hostile.")
+    ] = "1,true,yes,OFF,offensive,hostile,toxic,abusive",
+    group_column: Annotated[
+        str | None, typer.Option("--group-column", help="Also print accuracy per value of this column.")
+    ] = None,
+    definition: DefinitionOption = None,
+    scorer: Annotated[str, typer.Option("--scorer", help="Scorer name.")] = "lens",
+) -> None:
+    """ROC-AUC, precision/recall/F1 at the hostile threshold, a confusion table and the worst errors."""
+    from threadlens.scoring.evaluate import evaluate_file
+
+    result = evaluate_file(path, label_column, text_column, positive.split(","), definition, scorer, group_column)
+    auc = "n/a (one class)" if result.roc_auc is None else f"{result.roc_auc:.4f}"
+    console.print(f"{result.n} texts · ROC-AUC {auc} · precision {result.precision:.3f} · recall {result.recall:.3f}"
+                  f" · F1 {result.f1:.3f} · accuracy {result.accuracy:.3f}", highlight=False)
+    confusion = Table("", "predicted hostile", "predicted not")
+    confusion.add_row("labelled hostile", str(result.confusion["tp"]), str(result.confusion["fn"]))
+    confusion.add_row("labelled not", str(result.confusion["fp"]), str(result.confusion["tn"]))
+    console.print(confusion)
+    if result.groups:
+        groups = Table("group", "n", "accuracy")
+        for name, figures in result.groups.items():
+            groups.add_row(Text(name), str(figures["n"]), f"{figures['accuracy']:.3f}")
+        console.print(groups)
+    worst = Table("label", "score", "text", title="worst errors")
+    for item in result.worst:
+        worst.add_row(str(item["label"]), f"{item['score']:.3f}", Text(item["text"]))
+    console.print(worst)
+
+
+@app.command()
+def audit(
+    definition: DefinitionOption = None,
+    scorer: Annotated[str, typer.Option("--scorer", help="Scorer name.")] = "lens",
+) -> None:
+    """Fairness audit: faction, identity, name and dialect swaps must score identically; exit 1 if not."""
+    from threadlens.scoring.audit import run_audit
+
+    result = run_audit(definition, scorer)
+    table = Table("kind", "template", "variants", "scores", "invariant")
+    for group in result.groups:
+        spread = f"{min(group.values):.4f}" if group.invariant else f"{min(group.values):.4f}–{max(group.values):.4f}"
+        table.add_row(group.kind, Text(group.template), str(len(group.variants)), spread,
+                      "yes" if group.invariant else Text("NO", style="bold red"))
+    console.print(table)
+    console.print(f"{result.invariant_share:.1%} of templates invariant; "
+                  f"{len(result.hostile_identity_statements)} identity statements scored hostile", highlight=False)
+    for text in result.hostile_identity_statements:
+        console.print(Text(f"hostile identity statement: {text}"))
+    if not result.passed:
+        raise typer.Exit(1)
+
+
 # Commands of later stages are added below this line, one block per command.
 
 
@@ -301,6 +420,3 @@ def main() -> None:
     except ThreadlensError as error:
         err_console.print(Text("error: ", style="bold red") + Text(str(error)), highlight=False, soft_wrap=True)
         sys.exit(2)
-    except KeyboardInterrupt:
-        err_console.print("[yellow]interrupted; finished outputs are kept[/]")
-        sys.exit(130)

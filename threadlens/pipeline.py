@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from threadlens.definition import Definition, load_definition
 from threadlens.model import Case
+
+if TYPE_CHECKING:
+    from threadlens.privacy import Manifest
 
 
 def run_case(
@@ -19,26 +23,30 @@ def run_case(
     format: str = "auto",
     strict: bool = False,
     definition: str | Path | Definition | None = None,
-    manifest_path: str | Path | None = None,
+    manifest_path: str | Path | Manifest | None = None,
     reveal: bool = False,
-    pseudonym_key: bytes | None = None,
+    pseudonym_key_file: str | Path | None = None,
 ) -> Case:
     """Read the exports of one case and analyse them.
 
     With a consent manifest, authors who are not parties named in it are pseudonymised (in names,
-    ids and @mentions) before anything else sees the messages, unless ``reveal`` is set.
+    ids and @mentions) before anything else sees the messages, unless ``reveal`` is set. The pseudonyms
+    are keyed by ``pseudonym_key_file`` (see :func:`threadlens.privacy.case_key`); without one, by a key
+    derived from the case id, which is reproducible but not secret.
     """
     from threadlens.analysis import analyse
     from threadlens.ingest import read_inputs
-    from threadlens.privacy import load_manifest, pseudonymise
+    from threadlens.privacy import derived_key, load_manifest, pseudonymise, read_key
     from threadlens.scoring import score_messages
     from threadlens.thread import build_graph
 
     chosen = load_definition(definition)
     read = read_inputs(paths, format=format, strict=strict)
     manifest = load_manifest(manifest_path) if manifest_path else None
-    if manifest is not None and not reveal:
-        read.messages = pseudonymise(read.messages, manifest, key=pseudonym_key)
+    pseudonymised = manifest is not None and not reveal
+    if pseudonymised:
+        key = read_key(pseudonym_key_file) if pseudonym_key_file else derived_key(manifest.case_id)
+        read.messages = pseudonymise(read.messages, manifest, key=key)
     graph = build_graph(read.messages)
     scores = score_messages(graph.messages(), definition=chosen)
     findings = analyse(read.messages, definition=chosen, scores=scores, graph=graph)
@@ -52,9 +60,11 @@ def run_case(
             "format": format,
             "strict": strict,
             "definition": _definition_option(definition),
-            "manifest": str(manifest_path) if manifest_path else None,
+            "manifest": manifest.path if manifest is not None else None,
+            "unconsented": manifest is not None and manifest.path is None,
             "reveal": reveal,
-            "pseudonymised": manifest is not None and not reveal,
+            "pseudonymised": pseudonymised,
+            "pseudonym_key_file": str(pseudonym_key_file) if pseudonymised and pseudonym_key_file else None,
         },
     )
 
@@ -107,7 +117,12 @@ def case_from_outputs(out_dir: str | Path) -> Case:
         raise ReportError(f"findings.json cannot be read ({error})", path=str(record_path),
                           expected="the findings.json written by 'threadlens analyse'") from None
     options = record.get("options") or {}
-    if options.get("pseudonymised") and not options.get("manifest"):
+    manifest = options.get("manifest")
+    if options.get("unconsented"):
+        from threadlens.privacy import unconsented
+
+        manifest = unconsented((record.get("consent") or {}).get("case_id") or folder.name)
+    if options.get("pseudonymised") and not manifest:
         raise ReportError("this analysis pseudonymised authors, but findings.json names no consent manifest",
                           path=str(record_path), hint="Run 'threadlens analyse' again with the manifest")
 
@@ -137,4 +152,5 @@ def case_from_outputs(out_dir: str | Path) -> Case:
             path=str(chosen.path), hint="Restore the definition, or run 'threadlens analyse' again",
         )
     return run_case(top_level, format=options.get("format", "auto"), strict=bool(options.get("strict")),
-                    definition=chosen, manifest_path=options.get("manifest"), reveal=bool(options.get("reveal")))
+                    definition=chosen, manifest_path=manifest, reveal=bool(options.get("reveal")),
+                    pseudonym_key_file=options.get("pseudonym_key_file"))

@@ -300,9 +300,9 @@ def case_key(keys_dir: str | Path, case_id: str) -> bytes:
     The same output folder gives the same pseudonyms on every run; another output folder gets another key,
     so pseudonyms cannot be linked across them. Creation is race-free between processes.
     """
-    folder = Path(keys_dir)
+    target = key_path(keys_dir, case_id)
+    folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{key_file_stem(case_id)}.key"
     if not target.exists():
         temp = folder / f".{target.name}.{secrets.token_hex(8)}.part"
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -316,11 +316,28 @@ def case_key(keys_dir: str | Path, case_id: str) -> bytes:
             pass
         finally:
             temp.unlink(missing_ok=True)
-    key = target.read_bytes()
+    return read_key(target)
+
+
+def key_path(keys_dir: str | Path, case_id: str) -> Path:
+    """Where :func:`case_key` keeps the key of a case."""
+    return Path(keys_dir) / f"{key_file_stem(case_id)}.key"
+
+
+def read_key(path: str | Path) -> bytes:
+    """A pseudonym key file written by :func:`case_key`, checked; a clear :class:`ConsentError` otherwise."""
+    try:
+        key = Path(path).read_bytes()
+    except OSError as error:
+        raise ConsentError(
+            f"the pseudonym key cannot be read ({error.strerror})",
+            path=str(path),
+            hint="Restore the key from a backup; without it the case's pseudonyms change",
+        ) from None
     if len(key) != KEY_BYTES:
         raise ConsentError(
             f"the pseudonym key holds {len(key)} bytes",
-            path=str(target),
+            path=str(path),
             expected=f"{KEY_BYTES} bytes as written by threadlens",
             hint="Restore the key from a backup; deleting it changes every pseudonym of the case",
         )

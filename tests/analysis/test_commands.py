@@ -37,7 +37,8 @@ def word_list_scorer(monkeypatch):
 
 def test_analyse_writes_findings_and_names_the_first_escalator(tmp_path, word_list_scorer):
     out = tmp_path / "case"
-    args = ["analyse", str(FIXTURES / "analysis" / "council.csv"), "--out", str(out), "--no-html", "--no-pdf"]
+    args = ["analyse", str(FIXTURES / "analysis" / "council.csv"), "--out", str(out), "--no-html", "--no-pdf",
+            "--allow-unconsented", "--reveal"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     document = json.loads((out / "findings.json").read_text(encoding="utf-8"))
@@ -61,8 +62,30 @@ def test_eval_escalation_prints_the_accuracy(word_list_scorer):
 
 def test_analyse_of_a_missing_file_is_one_clear_message(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "threadlens", "analyse", str(tmp_path / "absent.csv"), "--out", str(tmp_path / "o")],
+        [sys.executable, "-m", "threadlens", "analyse", str(tmp_path / "absent.csv"), "--out", str(tmp_path / "o"),
+         "--allow-unconsented"],
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 2
     assert "not found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_analyse_without_consent_is_refused_with_what_to_do(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "threadlens", "analyse", str(FIXTURES / "analysis" / "council.csv"),
+         "--out", str(tmp_path / "o")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert "no consent manifest" in result.stderr and "--consent" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_unconsented_analysis_pseudonymises_everyone_and_says_so(tmp_path, word_list_scorer):
+    out = tmp_path / "case"
+    args = ["analyse", str(FIXTURES / "analysis" / "council.csv"), "--out", str(out), "--no-html", "--no-pdf",
+            "--allow-unconsented"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    document = (out / "findings.json").read_text(encoding="utf-8")
+    assert "generic:bob" not in document
+    assert json.loads(document)["options"]["unconsented"] is True

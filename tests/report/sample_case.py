@@ -88,6 +88,11 @@ def build_sample_case() -> Case:
             graph.add_edge(message.reply_to, message.id, kind="reply")
         if message.quote_of:
             graph.add_edge(message.quote_of, message.id, kind="quote")
+    replies = nx.DiGraph([(u, v) for u, v, kind in graph.edges(data="kind") if kind == "reply"])
+    for node in graph:
+        # The node attributes build_graph sets: one conversation here, depth along reply links.
+        ancestors = nx.ancestors(replies, node) if node in replies else set()
+        graph.nodes[node].update(conversation=CONVERSATION, depth=len(ancestors))
     order = [placeholder.id, *(m.id for m in sorted(messages, key=lambda m: m.created_at))]
     completeness = Completeness(messages=len(messages), placeholders=1, missing_parents=("reddit:t1_gone",))
     graph.graph["conversations"] = {CONVERSATION: order}

@@ -83,7 +83,8 @@ def test_report_command_regenerates_the_reports(tmp_path):
     shutil.copytree(SAMPLES / "pra-x-archive", sample)
     out = tmp_path / "out"
     runner = CliRunner()
-    analysed = runner.invoke(app, ["analyse", str(sample), "--out", str(out)])
+    analysed = runner.invoke(app, ["analyse", str(sample), "--consent", str(sample / "submission.toml"),
+                                   "--out", str(out)])
     assert analysed.exit_code == 0, analysed.output
     (out / "report.html").unlink()
     (out / "timeline.pdf").unlink(missing_ok=True)

@@ -15,7 +15,8 @@ from threadlens.analysis.rules import Rules
 from threadlens.analysis.structure import ScoredThread
 from threadlens.model import LEVEL_NAMES, Escalation, Score
 
-MAX_EVIDENCE_WORDS = 6
+MAX_LABELS = 6  # evidence labels shown per group in an escalation's reasons
+MAX_LABEL = 40  # longer evidence text is shown by its rule's name
 
 
 def escalation_events(thread: ScoredThread, rules: Rules) -> list[Escalation]:
@@ -25,12 +26,12 @@ def escalation_events(thread: ScoredThread, rules: Rules) -> list[Escalation]:
         score = thread.scores[key]
         if score.level < rules.threshold:
             continue
-        responds_to = thread.linked(key, "reply") or thread.linked(key, "quote")
         quoted = thread.linked(key, "quote")
+        responds_to = thread.linked(key, "reply") or quoted
         context = [*thread.ancestors(key, 1 + rules.context_hops), *([quoted] if quoted else [])]
         unknown = [node for node in context if thread.is_unknown(node)]
-        levels = [rules.unknown_level if node in unknown else thread.level(node) for node in context]
-        step = score.level - max(levels, default=0)
+        baseline = max((rules.unknown_level if node in unknown else thread.level(node) for node in context), default=0)
+        step = score.level - baseline
         if step < rules.min_step:
             continue
         parent_level = None if responds_to is None or responds_to in unknown else thread.level(responds_to)
@@ -43,7 +44,7 @@ def escalation_events(thread: ScoredThread, rules: Rules) -> list[Escalation]:
             parent_id=responds_to,
             parent_level=parent_level,
             step=step,
-            reasons=_reasons(score, responds_to, parent_level, max(levels, default=0), step, unknown),
+            reasons=_reasons(score, responds_to, parent_level, baseline, step, unknown),
             margin=round(score.value - rules.threshold_value, 4),
             inconclusive=bool(unknown),
             branch=thread.branch(key),
@@ -88,15 +89,21 @@ def _reasons(
 
 
 def evidence_summary(score: Score) -> list[str]:
-    """The evidence that raised a score, as ``category: word, word`` lines (strongest category first)."""
-    words: dict[str, list[str]] = defaultdict(list)
-    weight: dict[str, float] = defaultdict(float)
+    """The evidence that raised a score, one line per group, strongest first.
+
+    Lexicon hits are grouped by category (``insult: idiot, dogs``), context rules by name (``rule: second
+    person``), the classifier's tokens together (``model: idiot, you``).
+    """
+    groups: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for item in score.evidence:
-        if item.contribution <= 0 or not item.text.strip():
+        if item.contribution <= 0:
             continue
-        category = item.category or item.kind
-        weight[category] += item.contribution
-        if item.text not in words[category]:
-            words[category].append(item.text)
-    ranked = sorted(words, key=lambda category: (-weight[category], category))
-    return [f"{category}: {', '.join(words[category][:MAX_EVIDENCE_WORDS])}" for category in ranked]
+        group = item.category or item.kind if item.kind == "lexicon" else item.kind
+        label = item.name if item.kind == "rule" or len(item.text) > MAX_LABEL else item.text
+        if label.strip():
+            groups[group][label] += item.contribution
+    ranked = sorted(groups, key=lambda group: (-sum(groups[group].values()), group))
+    return [
+        f"{group}: " + ", ".join(sorted(groups[group], key=lambda label: (-groups[group][label], label))[:MAX_LABELS])
+        for group in ranked
+    ]

@@ -47,8 +47,12 @@ def load_rules(definition: Definition) -> Rules:
 
 
 def level_floor(definition: Definition, level: int) -> float:
-    """The lowest score value the scorer gives ``level`` (from the definition's ``[levels]`` table)."""
-    return float(definition.section("levels")["floors"][level])
+    """The lowest score value of ``level``: its ``min_score`` in the definition's ``[levels]`` table."""
+    floors = definition.section("levels").get("min_score")
+    if not isinstance(floors, list) or len(floors) != len(LEVEL_NAMES):
+        raise ConfigError(f"[levels] min_score is {floors!r}", path=str(definition.path / "definition.toml"),
+                          expected=f"a list of {len(LEVEL_NAMES)} numbers, one per level")
+    return float(floors[level])
 
 
 def _value(table: dict[str, Any], key: str, where: str) -> Any:

@@ -21,9 +21,12 @@ _TOKEN = re.compile(
     r"|(?P<word>[A-Za-z0-9$][A-Za-z0-9$@*!|'’]*[A-Za-z0-9$*]|[A-Za-z0-9])"
     r"|(?P<punct>[^\sA-Za-z0-9])"
 )
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "i"})
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "i"}
+)
 _RUN3 = re.compile(r"(.)\1{2,}")
 _RUN2 = re.compile(r"(.)\1+")
+_GROUP_NOUNS = frozenset({"people", "folk", "folks", "persons"})
 _SECOND_PERSON_PREFIXES = ("youre", "your", "you", "ur", "u")
 
 
@@ -47,20 +50,24 @@ class Tables:
     classes: dict[tuple[str, ...], str] = field(default_factory=dict)
     max_class_len: int = 1
     starred: dict[int, list[str]] = field(default_factory=dict)
+    class_starts: frozenset[str] = frozenset()
+    folded: dict[str, str] = field(default_factory=dict)  # memo of _fold: word forms repeat a lot
 
 
 def build_tables(
-    known: set[str], spellings: dict[str, tuple[str, ...]], classes: dict[tuple[str, ...], str]
+    known: set[str], spellings: dict[str, tuple[str, ...]], classes: dict[tuple[str, ...], str], lexical: list[str]
 ) -> Tables:
-    """Tables from the set of words worth recovering, a spelling map and class-token phrases."""
+    """Tables from the words worth recovering, a spelling map, class-token phrases and the lexicon's own
+    words in order of preference (the only candidates for starred spellings such as "c*nt")."""
     starred: dict[int, list[str]] = {}
-    for word in sorted(known):
+    for word in lexical:
         starred.setdefault(len(word), []).append(word)
     return Tables(
         known=frozenset(known),
         spellings=spellings,
         classes=classes,
         max_class_len=max((len(k) for k in classes), default=1),
+        class_starts=frozenset(k[0] for k in classes),
         starred=starred,
     )
 
@@ -101,7 +108,12 @@ def _raw_tokens(text: str, tables: Tables) -> list[Token]:
             tokens.append(Token(USER, start, end))
         elif kind == "word":
             upper = raw.isupper() and sum(c.isalpha() for c in raw) >= 3
-            tokens.append(Token(_fold(raw, tables), start, end, True, upper))
+            norm = tables.folded.get(raw)
+            if norm is None:
+                if len(tables.folded) > 500_000:
+                    tables.folded.clear()
+                norm = tables.folded[raw] = _fold(raw, tables)
+            tokens.append(Token(norm, start, end, True, upper))
         else:
             tokens.append(Token(raw, start, end, False))
     return tokens
@@ -152,7 +164,7 @@ def _respell(tokens: list[Token], tables: Tables) -> list[Token]:
     out: list[Token] = []
     for token in tokens:
         for piece in _split_joined(token, tables):
-            replacement = tables.spellings.get(piece.norm) if piece.is_word else None
+            replacement = tables.spellings.get(piece.norm) if piece.is_word and piece.norm not in MASKS else None
             if replacement:
                 out.extend(Token(word, piece.start, piece.end, True, piece.upper) for word in replacement)
             else:
@@ -160,20 +172,38 @@ def _respell(tokens: list[Token], tables: Tables) -> list[Token]:
     return out
 
 
+def _class_window(tokens: list[Token], i: int, tables: Tables) -> tuple[str, int] | None:
+    """The class token and length of the longest class phrase starting at ``i`` ("tory-voter" as "tory voter")."""
+    words: list[str] = []
+    found = None
+    for j in range(i, min(len(tokens), i + 2 * tables.max_class_len - 1)):
+        token = tokens[j]
+        if not token.is_word:
+            if token.norm == "-" and words and tokens[j - 1].end == token.start:
+                continue
+            break
+        words.append(token.norm)
+        label = tables.classes.get(tuple(words))
+        if label:
+            found = (label, j + 1 - i)
+    return found
+
+
 def _mask_classes(tokens: list[Token], tables: Tables) -> list[Token]:
-    """Replace identity, faction and name phrases (longest first) by their class token."""
+    """Replace identity, faction and name phrases (longest first) by their class token, runs merged."""
     out: list[Token] = []
     i = 0
     while i < len(tokens):
-        for size in range(min(tables.max_class_len, len(tokens) - i), 0, -1):
-            window = tokens[i : i + size]
-            if not all(t.is_word for t in window):
-                continue
-            label = tables.classes.get(tuple(t.norm for t in window))
-            if label:
-                out.append(Token(label, window[0].start, window[-1].end))
-                i += size
-                break
+        found = _class_window(tokens, i, tables) if tokens[i].norm in tables.class_starts else None
+        if found:
+            label, size = found
+            start = tokens[i].start
+            if out and out[-1].norm == label:  # "Black woman", "gay man": one class token, not two
+                start = out.pop().start
+            i += size
+            if label == IDENTITY and i < len(tokens) and tokens[i].norm in _GROUP_NOUNS:
+                i += 1  # "Black people" is one identity mention, like "Black"
+            out.append(Token(label, start, tokens[i - 1].end))
         else:
             out.append(tokens[i])
             i += 1
@@ -184,5 +214,4 @@ def normalise(text: str, tables: Tables) -> list[Token]:
     """The normalised tokens of ``text`` with spans into it."""
     tokens = _raw_tokens(text, tables)
     tokens = _join_spaced(tokens, tables)
-    tokens = _respell(tokens, tables)
-    return _mask_classes(tokens, tables)
+    return _respell(_mask_classes(tokens, tables), tables)

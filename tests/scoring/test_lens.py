@@ -1,0 +1,98 @@
+"""The default scorer: contract, evidence that sums to the score, context rules, determinism."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from threadlens.definition import load_definition
+from threadlens.errors import ConfigError
+from threadlens.model import Message
+from threadlens.scoring import get_scorer, score_messages, score_texts, scorers
+
+TEXTS = [
+    "",
+    "What a lovely day for the fete",
+    "You are an absolute idiot",
+    "He called me a 'stupid idiot' and I have reported him",
+    "I will kill you",
+    "You're not an idiot",
+    "I am a gay man",
+    "this fucking weather",
+    "Tory scum",
+    "SHUT UP YOU CLOWN!!!",
+]
+
+
+@pytest.fixture(scope="module")
+def scores():
+    return score_texts(TEXTS)
+
+
+def test_registry_knows_every_backend():
+    assert {"lens", "profanity-check", "transformers", "perspective"} <= set(scorers())
+    with pytest.raises(ConfigError):
+        get_scorer("nope", None)
+
+
+def test_scores_are_valid_and_evidence_sums_exactly(scores):
+    for text, score in zip(TEXTS, scores, strict=True):
+        assert 0.0 <= score.value <= 1.0
+        assert 0 <= score.level <= 4
+        assert math.isclose(sum(e.contribution for e in score.evidence), score.value, abs_tol=1e-9)
+        assert sum(e.kind == "bias" for e in score.evidence) == 1
+        for item in score.evidence:
+            assert text[item.start : item.end] == item.text
+            assert item.kind in ("lexicon", "rule", "model", "bias")
+        assert score.hostile == (score.level >= 3)
+
+
+def test_context_rules(scores):
+    lovely, idiot, reported, threat, negated, identity, swearing, faction, shouting = scores[1:]
+    assert not lovely.hostile and lovely.level == 0
+    assert idiot.hostile and "insult" in idiot.categories
+    assert any(e.name == "second person" for e in idiot.evidence)
+    assert reported.accusation and not reported.hostile
+    assert any(e.name.startswith("reported speech") and e.contribution < 0 for e in reported.evidence)
+    assert threat.hostile and "threat" in threat.categories
+    assert any(e.name == "first-person threat" for e in threat.evidence)
+    assert not negated.hostile and any(e.name.startswith("negation") for e in negated.evidence)
+    assert not identity.hostile and identity.level <= 1
+    assert swearing.categories == ("profanity",) and swearing.level <= 2
+    assert faction.hostile and "political_pejorative" in faction.categories
+    assert any(e.name == "shouting" for e in shouting.evidence)
+
+
+def test_model_contribution_is_per_token(scores):
+    model = [e for e in scores[2].evidence if e.kind == "model" and e.end > e.start]
+    assert model and all(" " not in e.text for e in model)
+
+
+def test_accusation_is_not_hostility():
+    accusations = score_texts(["Stop harassing me", "This is abuse, I've reported you", "You're a troll"])
+    assert all(s.accusation for s in accusations)
+    assert not any(s.hostile for s in accusations[:2])
+
+
+def test_deterministic_and_batch_independent():
+    batch = score_texts(TEXTS)
+    single = [score_texts([t])[0] for t in TEXTS]
+    assert batch == single == score_texts(TEXTS)
+
+
+def test_score_messages_skips_placeholders_and_ignores_authors():
+    messages = [
+        Message("x:1", "x", "x:10", "alice", None, ""),  # placeholder
+        Message("x:2", "x", "x:11", "idiot", None, "Thanks for the update", deleted=True),
+        Message("x:3", "x", "x:12", "bob", None, "Thanks for the update"),
+    ]
+    result = score_messages(messages)
+    assert set(result) == {"x:2", "x:3"}
+    assert result["x:2"] == result["x:3"]
+
+
+def test_definition_records_name_and_hash():
+    definition = load_definition()
+    assert definition.ref.name == "default" and len(definition.ref.sha256) == 64
+    assert definition.section("thresholds")["hostile_level"] == 3

@@ -1,0 +1,136 @@
+"""The default scorer, "lens": normalisation, lexicon matching and context rules on ``spacy.blank("en")``,
+a trained bag-of-words classifier, and a calibrated combination whose evidence sums to the score."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from threadlens.definition import Definition
+from threadlens.model import Score
+from threadlens.scoring import rules
+from threadlens.scoring.classifier import BagOfWords, load_weights, model_inputs
+from threadlens.scoring.combine import Term, combine
+from threadlens.scoring.lexicon import Lexicon, load_lexicon
+from threadlens.scoring.normalise import Token, normalise
+
+# Categories whose hits count as aimed at someone when "you" / an @address stands just before them.
+_TARGETABLE = frozenset({"insult", "profanity", "dismissal", "dehumanising", "political_pejorative"})
+_NOT_HOSTILE = frozenset({"accusation", "counter_speech"})
+
+
+@dataclass
+class Analysis:
+    """What the rules and lexicon found in one text, before the classifier is added."""
+
+    tokens: list[Token]
+    terms: list[Term] = field(default_factory=list)
+    model_tokens: list[int] = field(default_factory=list)
+    accusation: bool = False
+
+
+class LensScorer:
+    """The explainable default scorer."""
+
+    name = "lens"
+
+    def __init__(self, definition: Definition, model: BagOfWords | None = None) -> None:
+        self.definition = definition
+        self.weights = definition.section("weights")
+        model_cfg = definition.section("model")
+        self.model_weight = float(model_cfg.get("weight", 1.0))
+        self.model = model or load_weights(model_cfg.get("weights_file", "lens-bow.json.gz"))
+        self.version = f"lens-{self.model.version}"
+        self.lexicon: Lexicon = load_lexicon(definition, set(self.model.unigrams))
+
+    def analyse(self, text: str) -> Analysis:
+        """Tokens, lexicon and rule terms, and the tokens left for the classifier."""
+        tokens = normalise(text, self.lexicon.tables)
+        analysis = Analysis(tokens)
+        hits = self.lexicon.match([t.norm for t in tokens])
+        condemned = any(category == "counter_speech" for category, _, _ in hits)
+        reported, frames = rules.reported_tokens(tokens, condemned)
+        reported |= rules.quoted_tokens(text, tokens)
+        skip = set(reported)
+        seen: set[tuple[str, str]] = set()
+        targeted = False
+        for category, start, end in sorted(hits, key=lambda hit: (hit[1], -hit[2])):
+            span = self._span(text, tokens, start, end)
+            phrase = " ".join(t.norm for t in tokens[start:end])
+            if (category, phrase) in seen:
+                continue
+            seen.add((category, phrase))
+            if category == "accusation":  # an accusation is not hostility: the classifier does not see it
+                analysis.accusation = True
+                skip.update(range(start, end))
+                analysis.terms.append(Term(*span, "lexicon", f"accusation: {phrase}", 0.0, "accusation"))
+                continue
+            if any(i in reported for i in range(start, end)):
+                if category not in _NOT_HOSTILE:
+                    analysis.accusation = True
+                    name = f"reported speech: {phrase}"
+                    analysis.terms.append(Term(*span, "rule", name, self.weights["reported_speech"], "accusation"))
+                continue
+            if category not in _NOT_HOSTILE and rules.is_negated(tokens, start):
+                skip.update(range(start, end))
+                name = f"negation: {phrase}"
+                analysis.terms.append(Term(*span, "rule", name, self.weights["negation"], None))
+                continue
+            analysis.terms.append(Term(*span, "lexicon", f"{category}: {phrase}", self.weights[category], category))
+            you = rules.second_person_near(tokens, start, end) if category in _TARGETABLE else None
+            if you is not None and not targeted:
+                targeted = True
+                span = self._span(text, tokens, min(you, start), max(you + 1, end))
+                analysis.terms.append(Term(*span, "rule", "second person", self.weights["second_person"], category))
+        if frames and not analysis.accusation and any(i in reported for i in range(len(tokens))):
+            analysis.accusation = True
+        for start, end in rules.first_person_threats(tokens):
+            if any(i in reported for i in range(start, end)):
+                continue
+            span = self._span(text, tokens, start, end)
+            weight = self.weights["first_person_threat"]
+            analysis.terms.append(Term(*span, "rule", "first-person threat", weight, "threat"))
+        if rules.shouting(tokens):
+            analysis.terms.append(Term(0, len(text), text, "rule", "shouting", self.weights["shouting"], None))
+        punct = rules.aggressive_punctuation(text)
+        if punct:
+            weight = self.weights["aggressive_punctuation"]
+            analysis.terms.append(Term(*punct.span(), punct.group(), "rule", "aggressive punctuation", weight, None))
+        analysis.model_tokens = model_inputs(tokens, skip)
+        return analysis
+
+    @staticmethod
+    def _span(text: str, tokens: Sequence[Token], start: int, end: int) -> tuple[int, int, str]:
+        first, last = tokens[start].start, tokens[end - 1].end
+        return first, last, text[first:last]
+
+    def model_terms(self, text: str, analysis: Analysis) -> list[Term]:
+        """The classifier's log-odds per token, scaled by the definition's model weight."""
+        words = [analysis.tokens[i].norm for i in analysis.model_tokens]
+        terms = []
+        for index, share in zip(analysis.model_tokens, self.model.token_logits(words), strict=True):
+            if share:
+                token = analysis.tokens[index]
+                name = f"model: {token.norm}"
+                terms.append(
+                    Term(
+                        token.start,
+                        token.end,
+                        text[token.start : token.end],
+                        "model",
+                        name,
+                        share * self.model_weight,
+                        None,
+                    )
+                )
+        return terms
+
+    def score_one(self, text: str) -> Score:
+        """The score of one text."""
+        analysis = self.analyse(text)
+        terms = analysis.terms + self.model_terms(text, analysis)
+        return combine(terms, self.model, self.definition, self.name, self.version, analysis.accusation)
+
+    def score(self, texts: Sequence[str]) -> list[Score]:
+        """Scores of a batch of texts, in order."""
+        return [self.score_one(text or "") for text in texts]

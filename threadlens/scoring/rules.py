@@ -1,0 +1,193 @@
+"""Context rules over normalised tokens: reported or quoted speech, negation, second-person targeting,
+first-person threats, shouting and aggressive punctuation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from threadlens.scoring.normalise import USER, Token
+
+_QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{1,400})[\"“”«»]|‘([^’]{1,400})’|(?<![\w])'([^']{2,400})'(?![\w])")
+# Frames after which the next words are someone else's words being reported, not the writer's own.
+_REPORTING_FRAMES = (
+    "called me",
+    "called us",
+    "called him",
+    "called her",
+    "called them",
+    "called my",
+    "called you",
+    "calls me",
+    "calls us",
+    "calls him",
+    "calls her",
+    "call me",
+    "calling me",
+    "calling us",
+    "calling him",
+    "calling her",
+    "calling them",
+    "calling people",
+    "call people",
+    "call someone",
+    "calling someone",
+    "called people",
+    "call anyone",
+    "calling anyone",
+    "was called",
+    "were called",
+    "been called",
+    "being called",
+    "get called",
+    "got called",
+    "said i was",
+    "said i am",
+    "said we were",
+    "says i am",
+    "says i was",
+    "told me to",
+    "told me i",
+    "told us to",
+    "told me that",
+    "the word",
+    "words like",
+    "names like",
+    "labelled me",
+    "labeled me",
+    "branded me",
+    "messaged me",
+    "sent me",
+    "wrote that i",
+    "replied",
+)
+# Frames that report speech only when the message also condemns it ("saying X is unacceptable").
+_CONDEMNED_FRAMES = (
+    "saying",
+    "says",
+    "said",
+    "to call",
+    "calling",
+    "call anyone",
+    "calling anyone",
+    "telling people",
+    "telling someone",
+    "tell people",
+    "referring to",
+    "refer to",
+    "describing",
+    "comparing",
+)
+_FRAMES = {tuple(f.split()): True for f in _REPORTING_FRAMES} | {tuple(f.split()): False for f in _CONDEMNED_FRAMES}
+_FRAME_STARTS = frozenset(frame[0] for frame in _FRAMES)
+_FRAME_SPAN = 6
+_CLAUSE_END = frozenset(".,;:!?()")
+NEGATORS = frozenset({"not", "never", "no", "nobody", "nothing", "neither", "nor", "without"})
+SECOND_PERSON = frozenset({"you", "your", "yourself", "yourselves", "yours", "ya", USER})
+_FUTURE = (("will",), ("going", "to"), ("shall",), ("am", "going", "to"), ("are", "going", "to"), ("gonna",))
+THREAT_VERBS = frozenset(
+    {"kill", "murder", "hurt", "stab", "shoot", "beat", "punch", "smash", "find", "end", "break", "burn", "batter"}
+    | {"destroy", "rape", "strangle", "choke", "slap", "hunt", "bash", "knock", "cut", "hang", "attack", "torture"}
+    | {"bury", "stomp", "kick"}
+)
+_OBJECTS = frozenset({"you", "your", "yourself", USER, "them", "him", "her", "u", "ya", "yall", "all"})
+
+
+def quoted_tokens(text: str, tokens: Sequence[Token]) -> set[int]:
+    """Indices of tokens inside quotation marks, unless the quote is (nearly) the whole message."""
+    inside: set[int] = set()
+    words = sum(t.is_word for t in tokens) or 1
+    for match in _QUOTED.finditer(text):
+        group = next(g for g in (1, 2, 3) if match.group(g) is not None)
+        if match.group(group).lstrip().startswith("@"):  # '"@user: …"' is a retweet, not reported speech
+            continue
+        start, end = match.span(group)
+        span = {i for i, t in enumerate(tokens) if t.start >= start and t.end <= end}
+        if sum(tokens[i].is_word for i in span) < 0.8 * words:
+            inside |= span
+    return inside
+
+
+def reported_tokens(tokens: Sequence[Token], condemned: bool) -> tuple[set[int], list[tuple[int, int]]]:
+    """Tokens reported after a frame ("he called me a …"), and the frames' token ranges."""
+    norms = [t.norm for t in tokens]
+    reported: set[int] = set()
+    frames: list[tuple[int, int]] = []
+    i = 0
+    while i < len(norms):
+        if norms[i] not in _FRAME_STARTS:
+            i += 1
+            continue
+        for size in (3, 2, 1):
+            strong = _FRAMES.get(tuple(norms[i : i + size]))
+            if strong is None or not (strong or condemned):
+                continue
+            frames.append((i, i + size))
+            j = i + size
+            if j < len(norms) and norms[j] == ":":  # "the comment was: …" reports what follows the colon
+                j += 1
+            while j < len(norms) and j < i + size + _FRAME_SPAN and norms[j] not in _CLAUSE_END:
+                reported.add(j)
+                j += 1
+            i = j - 1
+            break
+        i += 1
+    return reported, frames
+
+
+def is_negated(tokens: Sequence[Token], start: int, window: int = 5) -> bool:
+    """Whether a negator stands within ``window`` tokens before ``start`` in the same clause."""
+    for i in range(start - 1, max(-1, start - window - 1), -1):
+        if tokens[i].norm in _CLAUSE_END:
+            return False
+        if tokens[i].norm in NEGATORS:
+            return True
+    return False
+
+
+def second_person_near(tokens: Sequence[Token], start: int, end: int, window: int = 4) -> int | None:
+    """Index of a "you"/@address within ``window`` tokens before ``start`` or right after ``end`` ("fuck you"),
+    or of the message's opening address."""
+    for i in range(start - 1, max(-1, start - window - 1), -1):
+        if tokens[i].norm in SECOND_PERSON:
+            return i
+    if end < len(tokens) and tokens[end].norm in SECOND_PERSON:
+        return end
+    if tokens and tokens[0].norm == USER and start > 0:
+        return 0
+    return None
+
+
+def first_person_threats(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """Token ranges of "I/we will|am going to|gonna <threat verb> … you/them"."""
+    norms = [t.norm for t in tokens]
+    found = []
+    for i, word in enumerate(norms):
+        if word not in ("i", "we"):
+            continue
+        for future in _FUTURE:
+            k = i + 1 + (1 if i + 1 < len(norms) and norms[i + 1] in ("am", "are") and future[0] != "am" else 0)
+            if tuple(norms[k : k + len(future)]) != future:
+                continue
+            k += len(future)
+            verbs = [j for j in range(k, min(k + 3, len(norms))) if norms[j] in THREAT_VERBS]
+            aimed = verbs and any(norms[j] in _OBJECTS for j in range(verbs[0] + 1, min(verbs[0] + 4, len(norms))))
+            if aimed and not is_negated(tokens, verbs[0], window=verbs[0] - i):
+                found.append((i, min(verbs[0] + 4, len(norms))))
+            break
+    return found
+
+
+def shouting(tokens: Sequence[Token]) -> bool:
+    """Mostly capital letters: at least three shouted words making up 60% of the longer words."""
+    long_words = [t for t in tokens if t.is_word and len(t.norm) >= 3 and not t.norm.startswith("<")]
+    shouted = sum(t.upper for t in long_words)
+    return shouted >= 3 and shouted >= 0.6 * len(long_words)
+
+
+_PUNCT = re.compile(r"[!?]{3,}|\?!|!\?")
+
+
+def aggressive_punctuation(text: str) -> re.Match[str] | None:
+    """The first run of "!!!", "?!" and the like."""
+    return _PUNCT.search(text)
