@@ -51,3 +51,8 @@ def test_spans_point_into_the_original_text(tables):
 def test_dialect_spellings_map_to_standard(tables):
     assert norms("dat game", tables) == norms("that game", tables)
     assert norms("he finna go", tables) == norms("he going to go", tables)
+
+
+def test_pseudonymised_and_fediverse_handles_are_one_token(tables):
+    assert norms("@Person-500eb1 hi", tables) == norms("@Person-ff8550 hi", tables) == [USER, "hi"]
+    assert norms("@alice@mastodon.social hi", tables) == [USER, "hi"]

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from threadlens import __version__
-from threadlens.model import LEVEL_NAMES, Case, Chain, Completeness, Escalation, Message, Score
+from threadlens.model import LEVEL_NAMES, Case, Chain, Completeness, Escalation, Evidence, Message, Score
 
 # An ordered, colour-blind-safe scale (sampled from inferno): lightness falls as the level rises.
 LEVEL_COLOURS: tuple[str, ...] = ("#F8D647", "#F1781C", "#BA3853", "#6A176C", "#130930")
 PLACEHOLDER_COLOUR = "#8C8C8C"
 CHAIN_COLOUR = "#0072B2"  # Okabe-Ito blue: apart from every level colour
 TOOL = f"threadlens {__version__}"
+NOTABLE = 0.03  # model words that moved a score less than this are summed in one line, not marked one by one
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +74,20 @@ def messages_in_time_order(case: Case) -> list[Message]:
     return order
 
 
+def notable_evidence(score: Score | None) -> list[Evidence]:
+    """The evidence worth a reader's eye, largest first: every lexicon and rule hit, the baseline, and model
+    words that moved the score by at least ``NOTABLE``. The rest is summed in one line by :func:`evidence_lines`."""
+    if score is None:
+        return []
+    kept = [e for e in score.evidence if e.kind != "model" or abs(e.contribution) >= NOTABLE]
+    return sorted(kept, key=lambda e: (-abs(e.contribution), e.start, e.name))
+
+
 def evidence_segments(text: str, score: Score | None) -> list[Segment]:
-    """The text cut into runs, evidence spans (merged where they overlap) marked."""
+    """The text cut into runs, notable evidence spans (merged where they overlap) marked."""
     spans = sorted(
         (max(0, e.start), min(len(text), e.end))
-        for e in (score.evidence if score else ())
+        for e in notable_evidence(score)
         if e.end > e.start and e.start < len(text)
     )
     merged: list[list[int]] = []
@@ -102,11 +112,16 @@ def evidence_lines(score: Score | None) -> list[str]:
     """One line per piece of evidence: what fired, on which words, and how much it added."""
     if score is None:
         return []
+    shown = notable_evidence(score)
     lines = []
-    for item in score.evidence:
+    for item in shown:
         where = f"“{item.text}”" if item.end > item.start else "whole text"
         category = f", {item.category}" if item.category else ""
         lines.append(f"{where}: {item.kind} {item.name}{category} {item.contribution:+.2f}")
+    rest = [e for e in score.evidence if e not in shown]
+    if rest:
+        total = sum(e.contribution for e in rest)
+        lines.append(f"{len(rest)} smaller model contribution(s), each under {NOTABLE:.2f}: {total:+.2f} together")
     return lines
 
 

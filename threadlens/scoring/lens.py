@@ -17,6 +17,8 @@ from threadlens.scoring.normalise import Token, normalise
 # Categories whose hits count as aimed at someone when "you" / an @address stands just before them.
 _TARGETABLE = frozenset({"insult", "profanity", "dismissal", "dehumanising", "political_pejorative"})
 _NOT_HOSTILE = frozenset({"accusation", "counter_speech"})
+# Swearing stays swearing under a negation ("not fucking around"); only hostile meaning is negated.
+_NOT_NEGATED = _NOT_HOSTILE | {"profanity"}
 
 
 @dataclass
@@ -71,7 +73,7 @@ class LensScorer:
                     name = f"reported speech: {phrase}"
                     analysis.terms.append(Term(*span, "rule", name, self.weights["reported_speech"], "accusation"))
                 continue
-            if category not in _NOT_HOSTILE and rules.is_negated(tokens, start):
+            if category not in _NOT_NEGATED and rules.is_negated(tokens, start):
                 skip.update(range(start, end))
                 name = f"negation: {phrase}"
                 analysis.terms.append(Term(*span, "rule", name, self.weights["negation"], None))

@@ -17,7 +17,7 @@ MASKS = frozenset({USER, URL, IDENTITY, FACTION, NAME})
 
 _TOKEN = re.compile(
     r"(?P<url>(?:https?://|www\.)\S+)"
-    r"|(?P<user>@\w+)"
+    r"|(?P<user>@\w(?:[\w.@-]*\w)?)"  # @name, @Person-1f2e, @user@host.social
     r"|(?P<word>[A-Za-z0-9$][A-Za-z0-9$@*!|'’]*[A-Za-z0-9$*]|[A-Za-z0-9])"
     r"|(?P<punct>[^\sA-Za-z0-9])"
 )

@@ -82,7 +82,8 @@ _FRAMES = {tuple(f.split()): True for f in _REPORTING_FRAMES} | {tuple(f.split()
 _FRAME_STARTS = frozenset(frame[0] for frame in _FRAMES)
 _FRAME_SPAN = 6
 _CLAUSE_END = frozenset(".,;:!?()")
-NEGATORS = frozenset({"not", "never", "no", "nobody", "nothing", "neither", "nor", "without"})
+# "no" and "nothing" are left out on purpose: "no fucking way", "nothing but a liar" are not negations.
+NEGATORS = frozenset({"not", "never", "nobody", "neither", "nor"})
 SECOND_PERSON = frozenset({"you", "your", "yourself", "yourselves", "yours", "ya", USER})
 _FUTURE = (("will",), ("going", "to"), ("shall",), ("am", "going", "to"), ("are", "going", "to"), ("gonna",))
 THREAT_VERBS = frozenset(
@@ -140,7 +141,7 @@ def is_negated(tokens: Sequence[Token], start: int, window: int = 5) -> bool:
     for i in range(start - 1, max(-1, start - window - 1), -1):
         if tokens[i].norm in _CLAUSE_END:
             return False
-        if tokens[i].norm in NEGATORS:
+        if tokens[i].norm in NEGATORS or (tokens[i].norm == "one" and i > 0 and tokens[i - 1].norm == "no"):
             return True
     return False
 
