@@ -213,6 +213,11 @@ def parse_json(text: str, display: str) -> Any:
         ) from None
 
 
+def record_error(error: Exception) -> str:
+    """A readable reason for a record that failed with ``KeyError``, ``TypeError`` or ``ValueError``."""
+    return f"missing field {error}" if isinstance(error, KeyError) else str(error)
+
+
 @dataclass
 class Sink:
     """Collects the records a reader could not use. With ``strict`` the first one raises instead.

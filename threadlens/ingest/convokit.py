@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from threadlens.errors import InputError
-from threadlens.ingest.base import Sink, SourceFile, register
+from threadlens.ingest.base import Sink, SourceFile, record_error, register
 from threadlens.ingest.reddit import author_key, is_deleted, submission_text
-from threadlens.ingest.tabular import message_from_values, record_error
+from threadlens.ingest.tabular import message_from_values
 from threadlens.model import Message
 
 FORMAT = "convokit"

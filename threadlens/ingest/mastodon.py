@@ -25,8 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from threadlens.errors import InputError
-from threadlens.ingest.base import Sink, SourceFile, parse_time, register
-from threadlens.ingest.tabular import record_error
+from threadlens.ingest.base import Sink, SourceFile, parse_time, record_error, register
 from threadlens.model import Message
 
 FORMAT = "mastodon"

@@ -19,8 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from threadlens.errors import InputError
-from threadlens.ingest.base import Sink, SourceFile, parse_time, register
-from threadlens.ingest.tabular import record_error
+from threadlens.ingest.base import Sink, SourceFile, parse_time, record_error, register
 from threadlens.model import Message
 
 FORMAT = "reddit"

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from threadlens.errors import InputError
-from threadlens.ingest.base import Sink, SourceFile, parse_time, register
+from threadlens.ingest.base import Sink, SourceFile, parse_time, record_error, register
 from threadlens.model import Message, Source
 
 REQUIRED = ("id", "reply_to", "author", "created_at", "text")
@@ -32,11 +32,6 @@ _TRUE = frozenset({"true", "1", "yes", "y", "t"})
 _FALSE = frozenset({"false", "0", "no", "n", "f", ""})
 # Keys that mark JSON lines as another reader's: X API (v1.1 and v2) tweets and pages, ConvoKit utterances.
 _OTHER_SHAPES = frozenset({"data", "author_id", "edit_history_tweet_ids", "id_str", "full_text", "speaker"})
-
-
-def record_error(error: Exception) -> str:
-    """A readable reason for a record that failed with ``KeyError``, ``TypeError`` or ``ValueError``."""
-    return f"missing field {error}" if isinstance(error, KeyError) else str(error)
 
 
 def qualify(value: Any, prefix: str) -> str | None:

@@ -18,8 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from threadlens.errors import InputError
-from threadlens.ingest.base import Sink, SourceFile, parse_time, register
-from threadlens.ingest.tabular import record_error
+from threadlens.ingest.base import Sink, SourceFile, parse_time, record_error, register
 from threadlens.ingest.x_common import (
     PLATFORM,
     add_once,

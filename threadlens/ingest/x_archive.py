@@ -37,8 +37,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from threadlens.errors import InputError
-from threadlens.ingest.base import MAX_MEMBER_BYTES, Sink, SourceFile, parse_json, parse_time, register
-from threadlens.ingest.tabular import record_error
+from threadlens.ingest.base import MAX_MEMBER_BYTES, Sink, SourceFile, parse_json, parse_time, record_error, register
 from threadlens.ingest.x_common import (
     PLATFORM,
     add_once,
