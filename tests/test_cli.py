@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -51,3 +52,31 @@ def test_version():
     result = run_cli("--version")
     assert result.returncode == 0
     assert result.stdout.startswith("threadlens ")
+
+
+def test_column_mapping_reads_a_spreadsheet_with_other_names(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "tweet_id,parent,who,when,body\n"
+        "2029905358261502168,,alice,2026-03-06T13:02:05Z,hello\n"
+        "2029905358261502169,2029905358261502168,bob,2026-03-06T13:05:00Z,hi\n",
+        encoding="utf-8",
+    )
+    result = run_cli(
+        "inspect", str(path), "--format", "csv", "--platform", "x", "--json",
+        "--column", "id=tweet_id", "--column", "reply_to=parent", "--column", "author=who",
+        "--column", "created_at=when", "--column", "text=body",
+    )
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    [conversation] = payload["conversations"]
+    assert conversation["conversation_id"] == "x:2029905358261502168"
+    assert conversation["messages"] == 2 and conversation["depth"] == 1
+
+
+def test_malformed_column_mapping_is_a_clear_error(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("id,text\n1,hi\n", encoding="utf-8")
+    result = run_cli("inspect", str(path), "--column", "tweet_id")
+    assert result.returncode == 2
+    assert "CANONICAL=ACTUAL" in result.stderr and "Traceback" not in result.stderr

@@ -33,9 +33,32 @@ err_console = Console(stderr=True)
 Paths = Annotated[list[Path], typer.Argument(help="Export files, folders or ZIP archives.")]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="Reader name, or 'auto' to sniff.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Fail on the first unusable record.")]
+ColumnOption = Annotated[
+    list[str] | None,
+    typer.Option("--column", help="csv/jsonl column mapping CANONICAL=ACTUAL, e.g. id=tweet_id (repeatable)."),
+]
+PlatformOption = Annotated[
+    str | None, typer.Option("--platform", help="Platform of csv/jsonl rows that name none (e.g. x, whatsapp).")
+]
 DefinitionOption = Annotated[
     str | None, typer.Option("--definition", "-d", help="Definition name in config/definitions/ or a path.")
 ]
+
+
+def _reader_options(columns: list[str] | None, platform: str | None) -> dict:
+    """The reader options of ``--column`` and ``--platform``; a malformed mapping is a clear error."""
+    from threadlens.errors import InputError
+
+    mapping = {}
+    for item in columns or []:
+        canonical, equals, actual = item.partition("=")
+        if not equals or not canonical.strip() or not actual.strip():
+            raise InputError(f"--column {item!r} is not CANONICAL=ACTUAL", expected="e.g. --column id=tweet_id")
+        mapping[canonical.strip()] = actual.strip()
+    options: dict = {"columns": mapping} if mapping else {}
+    if platform:
+        options["platform"] = platform
+    return options
 
 
 def _version(value: bool) -> None:
@@ -69,13 +92,15 @@ def inspect(
     paths: Paths,
     format: FormatOption = "auto",
     strict: StrictOption = False,
+    column: ColumnOption = None,
+    platform: PlatformOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Per conversation: messages, participants, time span, depth, missing parents, edits, deletions."""
     from threadlens.ingest import read_inputs
     from threadlens.thread import build_graph, summarise_conversations
 
-    result = read_inputs(paths, format=format, strict=strict)
+    result = read_inputs(paths, format=format, strict=strict, options=_reader_options(column, platform))
     summaries = summarise_conversations(build_graph(result.messages))
     problems = [p for p in result.problems if p.severity == "error"]
     if as_json:
@@ -240,6 +265,8 @@ def analyse(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for findings.json, messages.csv, reports.")],
     format: FormatOption = "auto",
     strict: StrictOption = False,
+    column: ColumnOption = None,
+    platform: PlatformOption = None,
     definition: DefinitionOption = None,
     consent: Annotated[
         Path | None,
@@ -281,8 +308,8 @@ def analyse(
     if not reveal:
         case_key(out / "keys", manifest.case_id)
         key_file = key_path(out / "keys", manifest.case_id)
-    case = run_case(paths, format=format, strict=strict, definition=definition, manifest_path=manifest,
-                    reveal=reveal, pseudonym_key_file=key_file)
+    case = run_case(paths, format=format, strict=strict, reader_options=_reader_options(column, platform),
+                    definition=definition, manifest_path=manifest, reveal=reveal, pseudonym_key_file=key_file)
     written = write_outputs(case, out, html=not no_html, pdf=not no_pdf)
     table = Table("conversation", "messages", "first escalation", "level", "chains", "inconclusive")
     for item in case.findings.conversations:

@@ -22,6 +22,7 @@ def run_case(
     *,
     format: str = "auto",
     strict: bool = False,
+    reader_options: dict | None = None,
     definition: str | Path | Definition | None = None,
     manifest_path: str | Path | Manifest | None = None,
     reveal: bool = False,
@@ -41,7 +42,7 @@ def run_case(
     from threadlens.thread import build_graph
 
     chosen = load_definition(definition)
-    read = read_inputs(paths, format=format, strict=strict)
+    read = read_inputs(paths, format=format, strict=strict, options=reader_options)
     manifest = load_manifest(manifest_path) if manifest_path else None
     pseudonymised = manifest is not None and not reveal
     if pseudonymised:
@@ -59,6 +60,7 @@ def run_case(
         options={
             "format": format,
             "strict": strict,
+            "reader_options": reader_options or {},
             "definition": _definition_option(definition),
             "manifest": manifest.path if manifest is not None else None,
             "unconsented": manifest is not None and manifest.path is None,
@@ -152,5 +154,6 @@ def case_from_outputs(out_dir: str | Path) -> Case:
             path=str(chosen.path), hint="Restore the definition, or run 'threadlens analyse' again",
         )
     return run_case(top_level, format=options.get("format", "auto"), strict=bool(options.get("strict")),
+                    reader_options=options.get("reader_options"),
                     definition=chosen, manifest_path=manifest, reveal=bool(options.get("reveal")),
                     pseudonym_key_file=options.get("pseudonym_key_file"))

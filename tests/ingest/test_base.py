@@ -142,3 +142,16 @@ def test_parse_time_gives_aware_utc(value, expected):
 def test_parse_time_refuses_what_is_not_a_time(value):
     with pytest.raises(ValueError):
         parse_time(value)
+
+
+def test_jsonl_keeps_line_separators_inside_strings(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"text": "one\u2028two\u0085three"}\n{"text": "next"}\n', encoding="utf-8")
+    parsed = [value for _, value in SourceFile(path).jsonl()]
+    assert parsed == [{"text": "one\u2028two\u0085three"}, {"text": "next"}]
+
+
+def test_json_with_a_lone_surrogate_escape_is_still_read(tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text('{"id": "1", "text": "broken emoji \\ud83d"}', encoding="utf-8")
+    assert SourceFile(path).json()["text"] == "broken emoji \ud83d"

@@ -20,6 +20,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from threadlens.errors import FormatError, InputError
 from threadlens.model import Message, Problem, Source
 
@@ -117,11 +119,12 @@ class SourceFile:
 
     def jsonl(self) -> Iterator[tuple[int, Any | InputError]]:
         """``(line number, parsed object or the error)`` for every non-blank line."""
-        for number, line in enumerate(self.text.splitlines(), start=1):
+        # Split on newlines only: U+2028 and friends are valid inside JSON strings (str.splitlines would cut there).
+        for number, line in enumerate(self.text.split("\n"), start=1):
             if not line.strip():
                 continue
             try:
-                yield number, json.loads(line)
+                yield number, loads_json(line)
             except json.JSONDecodeError as error:
                 yield number, InputError(
                     f"invalid JSON at column {error.colno}: {error.msg}",
@@ -198,10 +201,19 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def loads_json(text: str) -> Any:
+    """``orjson.loads`` (fast), falling back to ``json.loads`` for what only it accepts (lone surrogates,
+    NaN); both raise ``json.JSONDecodeError``."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def parse_json(text: str, display: str) -> Any:
     """``json.loads`` with an error that names the line and column, and says when the text was cut short."""
     try:
-        return json.loads(text)
+        return loads_json(text)
     except json.JSONDecodeError as error:
         truncated = error.pos >= len(text.rstrip()) - 1 or error.msg.startswith("Unterminated string")
         raise InputError(
