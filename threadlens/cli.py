@@ -291,7 +291,7 @@ def analyse(
     from threadlens.errors import ConsentError
     from threadlens.pipeline import run_case, write_outputs
     from threadlens.privacy import case_key, key_path, load_manifest, unconsented
-    from threadlens.report.view import utc
+    from threadlens.report.view import author_names, utc
 
     if consent is not None:
         manifest = load_manifest(consent)
@@ -311,17 +311,20 @@ def analyse(
     case = run_case(paths, format=format, strict=strict, reader_options=_reader_options(column, platform),
                     definition=definition, manifest_path=manifest, reveal=reveal, pseudonym_key_file=key_file)
     written = write_outputs(case, out, html=not no_html, pdf=not no_pdf)
+    names = author_names(case)
     table = Table("conversation", "messages", "first escalation", "level", "chains", "inconclusive")
     for item in case.findings.conversations:
         first = item.first_escalation
-        escalation = f"{first.author_id} at {utc(first.created_at)} ({first.message_id})" if first else "none"
+        escalation = (f"{names[first.author_id]} at {utc(first.created_at)} ({first.message_id})"
+                      if first else "none")
         table.add_row(Text(item.conversation_id), str(item.completeness.messages), Text(escalation),
                       f"{first.level} (margin {first.margin:+.2f})" if first else "",
                       str(len(item.chains)), "; ".join(item.inconclusive_reasons) or "no")
     console.print(table)
     for chain in case.findings.chains:
-        console.print(Text(f"chain: {chain.provocation} ({chain.authors[0]}) → {chain.reaction} ({chain.authors[1]}) "
-                           f"→ {chain.accusation} ({chain.authors[2]}, {chain.accuser_role})"))
+        provoker, reactor, accuser = (names[author] for author in chain.authors)
+        console.print(Text(f"chain: {chain.provocation} by {provoker} → {chain.reaction} by {reactor} "
+                           f"→ {chain.accusation} by {accuser} ({chain.accuser_role})"))
     for path in written:
         console.print(f"wrote {path}", highlight=False)
 

@@ -47,7 +47,8 @@ def test_analyse_writes_findings_and_names_the_first_escalator(tmp_path, word_li
     assert conversation["first_escalation"]["author"] == "generic:bob"
     assert [(c["provocation"], c["reaction"], c["accusation"]) for c in conversation["chains"]] == [
         ("generic:2", "generic:4", "generic:5")]
-    assert "generic:bob" in result.output and "generic:2 (generic:bob) → generic:4" in result.output
+    printed = " ".join(result.output.split())
+    assert "chain: generic:2 by Bob Trent → generic:4 by Alice Moss → generic:5 by Bob Trent (provoker)" in printed
     assert (out / "messages.csv").is_file() and (out / "messages.parquet").is_file()
     first = (out / "findings.json").read_bytes()
     assert CliRunner().invoke(app, args).exit_code == 0
