@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -80,3 +81,15 @@ def test_malformed_column_mapping_is_a_clear_error(tmp_path):
     result = run_cli("inspect", str(path), "--column", "tweet_id")
     assert result.returncode == 2
     assert "CANONICAL=ACTUAL" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_inspect_prints_ids_and_paths_with_brackets_as_text(tmp_path):
+    folder = tmp_path / "[red]case"
+    folder.mkdir()
+    path = folder / "export.csv"
+    path.write_text("id,reply_to,author,created_at,text\n[bold]1,,alice,2026-03-06T13:02:05Z,hi\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "threadlens", "inspect", str(path)], capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    printed = "".join(result.stdout.split())
+    assert "[red]case" in printed and "generic:[bold]1" in printed

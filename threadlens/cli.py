@@ -117,12 +117,12 @@ def inspect(
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
         return
     for item in result.inputs:
-        console.print(f"[bold]{item.path}[/] ({item.format}): {item.messages} messages, "
-                      f"{item.rejected} rejected, sha256 {item.sha256[:16]}…")
+        console.print(Text(item.path, style="bold") + Text(f" ({item.format}): {item.messages} messages, "
+                                                            f"{item.rejected} rejected, sha256 {item.sha256[:16]}…"))
     table = Table("conversation", "messages", "participants", "first (UTC)", "last (UTC)", "depth",
                   "missing parents", "edited", "deleted")
     for row in summaries:
-        table.add_row(*(str(row[key]) for key in (
+        table.add_row(*(Text(str(row[key])) for key in (
             "conversation_id", "messages", "participants", "first", "last", "depth",
             "missing_parents", "edited", "deleted")))
     console.print(table)
