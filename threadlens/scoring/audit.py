@@ -130,6 +130,10 @@ DIALECT_PAIRS = (
     ("wit my homies tonight", "with my homies tonight"),
     ("you gon learn today", "you going to learn today"),
     ("I'm tryna sleep", "I'm trying to sleep"),
+    ("he trippin fr", "he tripping for real"),
+    ("she be workin late", "she be working late"),
+    ("my bro finna pull up", "my bro going to pull up"),
+    ("ion even care lol", "i do not even care lol"),
 )
 
 
@@ -152,10 +156,10 @@ class AuditGroup:
 
 @dataclass
 class AuditResult:
-    """All groups, and the identity statements that were (wrongly) hostile."""
+    """All groups, and the neutral identity and dialect statements that were (wrongly) hostile."""
 
     groups: list[AuditGroup] = field(default_factory=list)
-    hostile_identity_statements: list[str] = field(default_factory=list)
+    hostile_neutral_statements: list[str] = field(default_factory=list)
 
     @property
     def invariant_share(self) -> float:
@@ -164,8 +168,8 @@ class AuditResult:
 
     @property
     def passed(self) -> bool:
-        """Every template invariant and no identity statement hostile."""
-        return self.invariant_share == 1.0 and not self.hostile_identity_statements
+        """Every template invariant and no neutral identity or dialect statement hostile."""
+        return self.invariant_share == 1.0 and not self.hostile_neutral_statements
 
 
 def audit_cases() -> list[tuple[str, str, list[str]]]:
@@ -189,9 +193,9 @@ def run_audit(definition: object = None, scorer: str = "lens") -> AuditResult:
             kind, template, variants, [s.value for s in scores], [s.level for s in scores], [s.hostile for s in scores]
         )
         result.groups.append(group)
-        if kind == "identity" and template in IDENTITY_STATEMENTS:
-            result.hostile_identity_statements += [v for v, s in zip(variants, scores, strict=True) if s.hostile]
+        if (kind == "identity" and template in IDENTITY_STATEMENTS) or kind == "dialect":
+            result.hostile_neutral_statements += [v for v, s in zip(variants, scores, strict=True) if s.hostile]
     statements = [t.format(g) for t in GROUP_STATEMENTS[:2] for g in IDENTITY_GROUPS]
     scores = score_texts(statements, definition, scorer)
-    result.hostile_identity_statements += [t for t, s in zip(statements, scores, strict=True) if s.hostile]
+    result.hostile_neutral_statements += [t for t, s in zip(statements, scores, strict=True) if s.hostile]
     return result

@@ -2,9 +2,10 @@
 
 Matching and the classifier only ever see these tokens: @handles and URLs are masked to fixed tokens
 (nobody's name reaches the scorer), case is folded, elongations ("stuuupid"), leetspeak ("id1ot"),
-starred and swapped spellings ("f*ck", "fcuk"), spaced letters ("f u c k") and run-together second-person
-insults ("youidiot") are undone, dialect spellings are mapped to standard ones, and identity, faction and
-personal-name terms become class tokens so that swapping one for another cannot change a score.
+starred and swapped spellings ("f*ck", "fcuk"), dropped g's ("workin"), spaced letters ("f u c k") and
+run-together second-person insults ("youidiot") are undone, dialect spellings are mapped to standard
+ones, and identity, faction and personal-name terms become class tokens so that swapping one for another
+cannot change a score.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ def _fold(raw: str, tables: Tables) -> str:
     word = raw.lower().replace("'", "").replace("’", "")
     if any(c.isalpha() for c in word):
         word = word.translate(_LEET)
+    if len(word) >= 5 and word.endswith("in") and word + "g" in tables.known:
+        return word + "g"  # a dropped g: "workin" is "working"
     if word in tables.known or word in tables.spellings:
         return word
     if "*" in word:
