@@ -1,6 +1,6 @@
 """Train the "lens" scorer's classifier and calibration, and print held-out accuracy.
 
-Usage (about 30 seconds on one core)::
+Usage (about two minutes on one core)::
 
     nice .venv/bin/python scripts/train_scorer.py [--data ../shared/data] [--write-split /tmp/split]
 
@@ -20,9 +20,12 @@ What it does:
 4. Reads alt-profanity-check's word weights (SVM weight x IDF, when it is installed) as a second,
    "prior" member of the ensemble: it was trained on a larger and more varied corpus and generalises
    better to new sources (``--no-prior`` leaves it out).
-5. Fits the calibration on the dev part: sigmoid(scale x classifier log-odds + prior scale x prior's
-   decision + lexicon and rule weights of the default definition, as written + offset), by log-loss.
-6. Writes ``threadlens/scoring/weights/lens-bow.json.gz`` and prints ROC-AUC per held-out set, beside
+5. Runs the fine-tuned encoder (``scripts/train_encoder.py``, shipped in ``weights/encoder/``) as a third,
+   contextual member (``--no-encoder`` leaves it out).
+6. Fits the calibration on the dev part: sigmoid(scale x word model log-odds + prior scale x prior's
+   decision + rule scale x lexicon and rule weights of the default definition + encoder scale x encoder
+   log-odds + offset), by log-loss.
+7. Writes ``threadlens/scoring/weights/lens-bow.json.gz`` and prints ROC-AUC per held-out set, beside
    alt-profanity-check.
 """
 
@@ -45,20 +48,28 @@ from spacy.util import minibatch
 from threadlens.definition import load_definition
 from threadlens.scoring.classifier import WEIGHTS_DIR, BagOfWords, save_weights
 from threadlens.scoring.datasets import read_davidson, read_olid, read_toxichat, split
+from threadlens.scoring.encoder import ENCODER_DIR, Encoder, encoder_input
 from threadlens.scoring.lens import LensScorer
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = "1.0"
 
 
-def model_words(scorer: LensScorer, texts: list[str]) -> tuple[list[list[str]], list[float]]:
-    """The classifier's input words of each text, and the lexicon and rule log-odds beside them."""
-    words, rule_logits = [], []
+def model_words(
+    scorer: LensScorer, texts: list[str], encoder: Encoder | None
+) -> tuple[list[list[str]], list[float], list[float]]:
+    """The word model's input words of each text, the lexicon and rule log-odds beside them, and the
+    encoder's log-odds (0 without an encoder)."""
+    words, rule_logits, inputs = [], [], []
     for text in texts:
         analysis = scorer.analyse(text)
         words.append([analysis.tokens[i].norm for i in analysis.model_tokens])
         rule_logits.append(math.fsum(t.logit for t in analysis.terms))
-    return words, rule_logits
+        inputs.append(encoder_input(analysis.tokens, analysis.omitted))
+    if encoder is None:
+        return words, rule_logits, [0.0] * len(texts)
+    encoded = [encoder.bias + math.fsum(shares.values()) for shares in encoder.token_logits(inputs)]
+    return words, rule_logits, encoded
 
 
 def train_textcat(
@@ -125,21 +136,26 @@ def extract(nlp: spacy.language.Language, words: list[list[str]], min_count: int
     return bias, unigrams, bigrams
 
 
-def calibrate(inputs: np.ndarray, labels: np.ndarray, with_prior: bool) -> tuple[float, float, float, float]:
-    """Platt scaling of the three parts: fits scale, prior scale, rule scale and offset of
-    sigmoid(scale x classifier + prior_scale x prior + rule_scale x (lexicon + rules) + offset) by log-loss.
-    The rule scale is kept at least 0.5 so the definition's weights keep their written force."""
+def calibrate(inputs: np.ndarray, labels: np.ndarray, with_prior: bool, with_encoder: bool) -> list[float]:
+    """Platt scaling of the four parts: fits scale, prior scale, rule scale, encoder scale and offset of
+    sigmoid(scale x word model + prior_scale x prior + rule_scale x (lexicon + rules) + encoder_scale x
+    encoder + offset) by log-loss. The rule scale is kept at least 0.5 so the definition's weights keep
+    their written force."""
     from scipy.optimize import minimize
 
+    used = np.array([1.0, float(with_prior), 1.0, float(with_encoder)])
+
     def loss(params: np.ndarray) -> float:
-        scale, prior_scale, rule_scale, offset = params
-        prior_scale = prior_scale if with_prior else 0.0
-        z = scale * inputs[:, 0] + prior_scale * inputs[:, 1] + max(rule_scale, 0.5) * inputs[:, 2] + offset
+        scales = params[:4] * used
+        scales[2] = max(scales[2], 0.5)
+        z = inputs @ scales + params[4]
         return float(np.mean(np.logaddexp(0, z) - labels * z))
 
-    fitted = minimize(loss, np.array([1.0, 1.0, 1.0, 0.0]), method="Nelder-Mead", options={"maxiter": 4000})
-    scale, prior_scale, rule_scale, offset = (float(v) for v in fitted.x)
-    return scale, prior_scale if with_prior else 0.0, max(rule_scale, 0.5), offset
+    start = np.array([1.0, 1.0, 1.0, 1.0, 0.0])
+    fitted = minimize(loss, start, method="Nelder-Mead", options={"maxiter": 8000, "maxfev": 8000})
+    scales = [float(v) for v in fitted.x[:4] * used]
+    scales[2] = max(scales[2], 0.5)
+    return [*scales, float(fitted.x[4])]
 
 
 def profanity_check_prior() -> dict[str, list[float]]:
@@ -167,6 +183,7 @@ def main() -> None:
     parser.add_argument("--davidson-share", type=float, default=0.35, help="share of Davidson tweets trained on")
     parser.add_argument("--olid-repeats", type=int, default=1, help="times each OLID tweet is trained on")
     parser.add_argument("--no-prior", action="store_true", help="leave out alt-profanity-check's word weights")
+    parser.add_argument("--no-encoder", action="store_true", help="leave out the fine-tuned encoder")
     parser.add_argument("--write-split", type=Path, help="also write the held-out test part per corpus here (CSV)")
     parser.add_argument("--out", type=Path, default=WEIGHTS_DIR / "lens-bow.json.gz")
     args = parser.parse_args()
@@ -186,9 +203,10 @@ def main() -> None:
     definition = load_definition("default")
     untrained = BagOfWords(VERSION, 0.0, {}, {}, 1.0, 0.0, {})
     scorer = LensScorer(definition, untrained)
-    features = {name: model_words(scorer, part["text"].tolist()) for name, part in parts.items()}
+    encoder = None if args.no_encoder else Encoder(ENCODER_DIR)
+    features = {name: model_words(scorer, part["text"].tolist(), encoder) for name, part in parts.items()}
 
-    train_words, _ = features["train"]
+    train_words = features["train"][0]
     # Davidson is three times larger than the rest and mostly profanity-as-offensive: it is down-sampled
     # and the Reddit turns repeated so that no one corpus's idea of "offensive" dominates.
     rng = random.Random(args.seed)
@@ -209,24 +227,43 @@ def main() -> None:
     table = BagOfWords(VERSION, bias, unigrams, bigrams, 1.0, 0.0, {}, prior, 0.0)
 
     def raw_inputs(name: str) -> np.ndarray:
-        """Per text: bias + classifier log-odds, the prior's decision, the lexicon and rule log-odds."""
-        words, rule_logits = features[name]
+        """Per text: bias + word model log-odds, the prior's decision, the lexicon and rule log-odds and
+        the encoder's log-odds."""
+        words, rule_logits, encoded = features[name]
         return np.array(
             [
-                [bias + math.fsum(table.token_logits(w)), math.fsum(table.prior_shares(w)), r]
-                for w, r in zip(words, rule_logits, strict=True)
+                [bias + math.fsum(table.token_logits(w)), math.fsum(table.prior_shares(w)), r, e]
+                for w, r, e in zip(words, rule_logits, encoded, strict=True)
             ]
         )
 
     dev_labels = parts["dev"]["label"].to_numpy()
-    scale, prior_scale, rule_scale, offset = calibrate(raw_inputs("dev"), dev_labels, bool(prior))
-    print(f"calibration: scale {scale:.4f}, prior {prior_scale:.4f}, rules {rule_scale:.4f}, offset {offset:.4f}")
+    fitted = calibrate(raw_inputs("dev"), dev_labels, bool(prior), encoder is not None)
+    scale, prior_scale, rule_scale, encoder_scale, offset = fitted
+    print(
+        f"calibration: scale {scale:.4f}, prior {prior_scale:.4f}, rules {rule_scale:.4f}, "
+        f"encoder {encoder_scale:.4f}, offset {offset:.4f}"
+    )
     info = {
         "trained_on": "davidson + olid-train + toxichat-train (80% split)",
         "split_seed": "see datasets.py",
         "epochs": args.epochs,
     }
-    final = BagOfWords(VERSION, bias, unigrams, bigrams, scale, offset, info, prior, prior_scale, rule_scale)
+    # The encoder's bias is constant, so it moves into the offset; its tokens carry the rest.
+    final = BagOfWords(
+        VERSION,
+        bias,
+        unigrams,
+        bigrams,
+        scale,
+        offset + (encoder_scale * encoder.bias if encoder else 0.0),
+        info,
+        prior,
+        prior_scale,
+        rule_scale,
+        f"{ENCODER_DIR.name}@{encoder.version}" if encoder else "",
+        encoder_scale,
+    )
     save_weights(args.out, final)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
 
@@ -235,7 +272,7 @@ def main() -> None:
     for name in ("test", "toxichat-dev"):
         part = parts[name]
         inputs = raw_inputs(name)
-        ours = inputs[:, 0] * scale + inputs[:, 1] * prior_scale + inputs[:, 2] * rule_scale
+        ours = inputs @ np.array(fitted[:4])
         theirs = predict_prob(part["text"].tolist())
         for source in sorted(part["source"].unique()):
             mask = (part["source"] == source).to_numpy()

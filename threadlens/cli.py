@@ -433,10 +433,13 @@ def audit(
                       "yes" if group.invariant else Text("NO", style="bold red"))
     console.print(table)
     console.print(f"{result.invariant_share:.1%} of templates invariant; "
-                  f"{len(result.hostile_neutral_statements)} neutral identity or dialect statements scored hostile",
-                  highlight=False)
-    for text in result.hostile_neutral_statements:
-        console.print(Text(f"hostile neutral statement: {text}"))
+                  f"{len(result.hostile_identity_statements)} identity statements scored hostile; "
+                  f"{len(result.hostile_dialect_statements)} benign dialect sentences scored hostile "
+                  "(false positives, the same in both spellings)", highlight=False)
+    for text in result.hostile_identity_statements:
+        console.print(Text(f"hostile identity statement: {text}"))
+    for text in result.hostile_dialect_statements:
+        console.print(Text(f"false positive: {text}"))
     if not result.passed:
         raise typer.Exit(1)
 

@@ -1,4 +1,4 @@
-"""Fairness audit: every swap is exactly invariant and neutral identity and dialect statements are never hostile."""
+"""Fairness audit: every swap is exactly invariant and identity statements are never hostile."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ def test_audit_passes():
     result = run_audit()
     failing = [g.template for g in result.groups if not g.invariant]
     assert failing == []
-    assert result.hostile_neutral_statements == []
+    assert result.hostile_identity_statements == []
     assert result.passed
 
 

@@ -156,10 +156,13 @@ class AuditGroup:
 
 @dataclass
 class AuditResult:
-    """All groups, and the neutral identity and dialect statements that were (wrongly) hostile."""
+    """All groups, and the neutral identity and dialect statements that were (wrongly) hostile. A hostile
+    identity statement fails the audit; a hostile dialect sentence is a false positive that is reported,
+    and fails it only when its standard spelling scores differently (the swap check)."""
 
     groups: list[AuditGroup] = field(default_factory=list)
-    hostile_neutral_statements: list[str] = field(default_factory=list)
+    hostile_identity_statements: list[str] = field(default_factory=list)
+    hostile_dialect_statements: list[str] = field(default_factory=list)
 
     @property
     def invariant_share(self) -> float:
@@ -168,8 +171,8 @@ class AuditResult:
 
     @property
     def passed(self) -> bool:
-        """Every template invariant and no neutral identity or dialect statement hostile."""
-        return self.invariant_share == 1.0 and not self.hostile_neutral_statements
+        """Every template invariant and no identity statement hostile."""
+        return self.invariant_share == 1.0 and not self.hostile_identity_statements
 
 
 def audit_cases() -> list[tuple[str, str, list[str]]]:
@@ -193,9 +196,12 @@ def run_audit(definition: object = None, scorer: str = "lens") -> AuditResult:
             kind, template, variants, [s.value for s in scores], [s.level for s in scores], [s.hostile for s in scores]
         )
         result.groups.append(group)
-        if (kind == "identity" and template in IDENTITY_STATEMENTS) or kind == "dialect":
-            result.hostile_neutral_statements += [v for v, s in zip(variants, scores, strict=True) if s.hostile]
+        hostile = [v for v, s in zip(variants, scores, strict=True) if s.hostile]
+        if kind == "identity" and template in IDENTITY_STATEMENTS:
+            result.hostile_identity_statements += hostile
+        elif kind == "dialect":
+            result.hostile_dialect_statements += hostile
     statements = [t.format(g) for t in GROUP_STATEMENTS[:2] for g in IDENTITY_GROUPS]
     scores = score_texts(statements, definition, scorer)
-    result.hostile_neutral_statements += [t for t, s in zip(statements, scores, strict=True) if s.hostile]
+    result.hostile_identity_statements += [t for t, s in zip(statements, scores, strict=True) if s.hostile]
     return result

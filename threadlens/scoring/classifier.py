@@ -2,10 +2,10 @@
 TextCatBOW (see ``scripts/train_scorer.py``) and read back as an explicit table, so that every token's
 share of the classifier's log-odds is known exactly.
 
-An optional second member, the "prior", is a word-level linear model transferred from alt-profanity-check
+A second member, the "prior", is a word-level linear model transferred from alt-profanity-check
 (MIT licence; trained on a larger, more varied corpus): per word its SVM weight times IDF, scored as
-TF-IDF with L2 normalisation, so each token's share of its decision is also exact. How much each member
-counts is fitted with the calibration."""
+TF-IDF with L2 normalisation, so each token's share of its decision is also exact. A third, contextual member
+is the fine-tuned encoder of ``encoder.py``. How much each member counts is fitted with the calibration."""
 
 from __future__ import annotations
 
@@ -37,6 +37,8 @@ class BagOfWords:
     prior: dict[str, list[float]] = field(default_factory=dict)  # word -> [svm weight x idf, idf]
     prior_scale: float = 0.0
     rule_scale: float = 1.0  # calibrated multiplier of the definition's lexicon and rule weights
+    encoder: str = ""  # "folder@version" of the contextual member calibrated with these weights, if any
+    encoder_scale: float = 0.0  # calibrated multiplier of the encoder's log-odds (its bias is in ``offset``)
 
     def token_logits(self, words: Sequence[str]) -> list[float]:
         """Each word's share of the log-odds before calibration: its own weight plus half of each pair it
@@ -80,6 +82,8 @@ def save_weights(path: Path, model: BagOfWords) -> None:
         "prior": model.prior,
         "prior_scale": model.prior_scale,
         "rule_scale": model.rule_scale,
+        "encoder": model.encoder,
+        "encoder_scale": model.encoder_scale,
         "unigrams": model.unigrams,
         "bigrams": model.bigrams,
     }
@@ -110,4 +114,6 @@ def load_weights(name: str) -> BagOfWords:
         prior=data.get("prior", {}),
         prior_scale=data.get("prior_scale", 0.0),
         rule_scale=data.get("rule_scale", 1.0),
+        encoder=data.get("encoder", ""),
+        encoder_scale=data.get("encoder_scale", 0.0),
     )

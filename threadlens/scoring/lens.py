@@ -1,5 +1,6 @@
 """The default scorer, "lens": normalisation, lexicon matching and context rules on ``spacy.blank("en")``,
-a trained bag-of-words classifier, and a calibrated combination whose evidence sums to the score."""
+a trained classifier (bag of words and a fine-tuned encoder, each split per token), and a calibrated
+combination whose evidence sums to the score."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from threadlens.definition import Definition
+from threadlens.errors import ConfigError
 from threadlens.model import Score
 from threadlens.scoring import rules
 from threadlens.scoring.classifier import BagOfWords, load_weights, model_inputs
 from threadlens.scoring.combine import Term, combine
+from threadlens.scoring.encoder import encoder_input, load_encoder
 from threadlens.scoring.lexicon import Lexicon, load_lexicon
 from threadlens.scoring.normalise import Token, normalise
 
@@ -28,6 +31,7 @@ class Analysis:
     tokens: list[Token]
     terms: list[Term] = field(default_factory=list)
     model_tokens: list[int] = field(default_factory=list)
+    omitted: frozenset[int] = frozenset()
     accusation: bool = False
 
 
@@ -42,7 +46,14 @@ class LensScorer:
         model_cfg = definition.section("model")
         self.model_weight = float(model_cfg.get("weight", 1.0))
         self.model = model or load_weights(model_cfg.get("weights_file", "lens-bow.json.gz"))
-        self.version = f"lens-{self.model.version}"
+        self.encoder = load_encoder(self.model.encoder.split("@")[0]) if self.model.encoder else None
+        if self.encoder and self.model.encoder != f"{self.model.encoder.split('@')[0]}@{self.encoder.version}":
+            raise ConfigError(
+                f"the classifier weights were calibrated with encoder {self.model.encoder}, "
+                f"but the encoder found is version {self.encoder.version}",
+                hint="Run scripts/train_scorer.py again after scripts/train_encoder.py",
+            )
+        self.version = f"lens-{self.model.version}" + (f"+encoder-{self.encoder.version}" if self.encoder else "")
         self.lexicon: Lexicon = load_lexicon(definition, set(self.model.unigrams))
 
     def analyse(self, text: str) -> Analysis:
@@ -54,6 +65,7 @@ class LensScorer:
         reported, frames = rules.reported_tokens(tokens, condemned)
         reported |= rules.quoted_tokens(text, tokens)
         skip = set(reported)
+        omitted: set[int] = set()  # what the encoder does not read: skip, and negators with what they negate
         seen: set[tuple[str, str]] = set()
         targeted = False
         for category, start, end in sorted(hits, key=lambda hit: (hit[1], -hit[2])):
@@ -73,8 +85,10 @@ class LensScorer:
                     name = f"reported speech: {phrase}"
                     analysis.terms.append(Term(*span, "rule", name, self.weights["reported_speech"], "accusation"))
                 continue
-            if category not in _NOT_NEGATED and rules.is_negated(tokens, start):
+            negator = None if category in _NOT_NEGATED else rules.negator_before(tokens, start)
+            if negator is not None:
                 skip.update(range(start, end))
+                omitted.update(range(negator, end))
                 name = f"negation: {phrase}"
                 analysis.terms.append(Term(*span, "rule", name, self.weights["negation"], None))
                 continue
@@ -99,6 +113,7 @@ class LensScorer:
             weight = self.weights["aggressive_punctuation"]
             analysis.terms.append(Term(*punct.span(), punct.group(), "rule", "aggressive punctuation", weight, None))
         analysis.model_tokens = model_inputs(tokens, skip)
+        analysis.omitted = frozenset(skip | omitted)
         return analysis
 
     @staticmethod
@@ -106,33 +121,41 @@ class LensScorer:
         first, last = tokens[start].start, tokens[end - 1].end
         return first, last, text[first:last]
 
-    def model_terms(self, text: str, analysis: Analysis) -> list[Term]:
-        """The classifier's log-odds per token, scaled by the definition's model weight."""
+    def model_terms(self, text: str, analysis: Analysis, encoded: dict[int, float]) -> list[Term]:
+        """The classifier's log-odds per token (word model, prior and encoder), scaled by the definition's
+        model weight. ``encoded`` holds the encoder's shares by token index."""
         words = [analysis.tokens[i].norm for i in analysis.model_tokens]
+        shares = dict(zip(analysis.model_tokens, self.model.token_logits(words), strict=True))
+        if encoded:
+            ratio = self.model.encoder_scale / self.model.scale
+            for index, share in encoded.items():
+                shares[index] = shares.get(index, 0.0) + share * ratio
         terms = []
-        for index, share in zip(analysis.model_tokens, self.model.token_logits(words), strict=True):
-            if share:
+        for index in sorted(shares):
+            if shares[index]:
                 token = analysis.tokens[index]
-                name = f"model: {token.norm}"
-                terms.append(
-                    Term(
-                        token.start,
-                        token.end,
-                        text[token.start : token.end],
-                        "model",
-                        name,
-                        share * self.model_weight,
-                        None,
-                    )
-                )
+                span = text[token.start : token.end]
+                logit = shares[index] * self.model_weight
+                name = "model: (omitted words)" if index in analysis.omitted else f"model: {token.norm}"
+                terms.append(Term(token.start, token.end, span, "model", name, logit, None))
         return terms
-
-    def score_one(self, text: str) -> Score:
-        """The score of one text."""
-        analysis = self.analyse(text)
-        terms = analysis.terms + self.model_terms(text, analysis)
-        return combine(terms, self.model, self.definition, self.name, self.version, analysis.accusation)
 
     def score(self, texts: Sequence[str]) -> list[Score]:
         """Scores of a batch of texts, in order."""
-        return [self.score_one(text or "") for text in texts]
+        analyses = [self.analyse(text or "") for text in texts]
+        if self.encoder:
+            inputs = [encoder_input(a.tokens, a.omitted) for a in analyses]
+            encoded = self.encoder.token_logits(inputs)
+        else:
+            encoded = [{} for _ in analyses]
+        return [
+            combine(
+                analysis.terms + self.model_terms(text or "", analysis, shares),
+                self.model,
+                self.definition,
+                self.name,
+                self.version,
+                analysis.accusation,
+            )
+            for text, analysis, shares in zip(texts, analyses, encoded, strict=True)
+        ]

@@ -136,14 +136,16 @@ def reported_tokens(tokens: Sequence[Token], condemned: bool) -> tuple[set[int],
     return reported, frames
 
 
-def is_negated(tokens: Sequence[Token], start: int, window: int = 5) -> bool:
-    """Whether a negator stands within ``window`` tokens before ``start`` in the same clause."""
+def negator_before(tokens: Sequence[Token], start: int, window: int = 5) -> int | None:
+    """The index of a negator within ``window`` tokens before ``start`` in the same clause, if any."""
     for i in range(start - 1, max(-1, start - window - 1), -1):
         if tokens[i].norm in _CLAUSE_END:
-            return False
-        if tokens[i].norm in NEGATORS or (tokens[i].norm == "one" and i > 0 and tokens[i - 1].norm == "no"):
-            return True
-    return False
+            return None
+        if tokens[i].norm in NEGATORS:
+            return i
+        if tokens[i].norm == "one" and i > 0 and tokens[i - 1].norm == "no":
+            return i - 1
+    return None
 
 
 def second_person_near(tokens: Sequence[Token], start: int, end: int, window: int = 4) -> int | None:
@@ -173,7 +175,7 @@ def first_person_threats(tokens: Sequence[Token]) -> list[tuple[int, int]]:
             k += len(future)
             verbs = [j for j in range(k, min(k + 3, len(norms))) if norms[j] in THREAT_VERBS]
             aimed = verbs and any(norms[j] in _OBJECTS for j in range(verbs[0] + 1, min(verbs[0] + 4, len(norms))))
-            if aimed and not is_negated(tokens, verbs[0], window=verbs[0] - i):
+            if aimed and negator_before(tokens, verbs[0], window=verbs[0] - i) is None:
                 found.append((i, min(verbs[0] + 4, len(norms))))
             break
     return found
