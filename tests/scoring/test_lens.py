@@ -96,3 +96,10 @@ def test_definition_records_name_and_hash():
     definition = load_definition()
     assert definition.ref.name == "default" and len(definition.ref.sha256) == 64
     assert definition.section("thresholds")["hostile_level"] == 3
+
+
+def test_colon_introduced_reports_are_reported_speech():
+    reported = score_texts(["The comment was literally: shut up, you pathetic loser", "Their reply: go away idiot"])
+    assert all(s.accusation and not s.hostile for s in reported)
+    own = score_texts(["My comment: you are an idiot", "Note: you are all idiots", "The truth is: you are a liar"])
+    assert all(s.hostile and not s.accusation for s in own)

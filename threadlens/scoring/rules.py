@@ -81,6 +81,17 @@ _CONDEMNED_FRAMES = (
 _FRAMES = {tuple(f.split()): True for f in _REPORTING_FRAMES} | {tuple(f.split()): False for f in _CONDEMNED_FRAMES}
 _FRAME_STARTS = frozenset(frame[0] for frame in _FRAMES)
 _FRAME_SPAN = 6
+# "The comment was (literally): …", "his message read: …": what follows such a colon is reported, to the
+# end of the sentence. The noun must be someone else's ("the", "his", "their" …): "my comment: …" is not.
+_SPEECH_NOUNS = frozenset(
+    [
+        *("comment", "comments", "message", "messages", "reply", "replies", "tweet", "tweets", "post", "posts"),
+        *("dm", "dms", "text", "texts", "email", "emails", "words", "response"),
+    ]
+)
+_SPEECH_OWNERS = frozenset(["the", "his", "her", "their", "this", "that", "these", "those", "your", "a", "an"])
+_SPEECH_LINKS = frozenset(["was", "is", "were", "are", "read", "reads", "said", "says", "literally", "just"])
+_SENTENCE_END = frozenset(".!?")
 _CLAUSE_END = frozenset(".,;:!?()")
 # "no" and "nothing" are left out on purpose: "no fucking way", "nothing but a liar" are not negations.
 NEGATORS = frozenset({"not", "never", "nobody", "neither", "nor"})
@@ -133,7 +144,27 @@ def reported_tokens(tokens: Sequence[Token], condemned: bool) -> tuple[set[int],
             i = j - 1
             break
         i += 1
+    for frame, colon in _colon_reports(norms):
+        frames.append(frame)
+        j = colon + 1
+        while j < len(norms) and norms[j] not in _SENTENCE_END:
+            reported.add(j)
+            j += 1
     return reported, frames
+
+
+def _colon_reports(norms: Sequence[str]) -> list[tuple[tuple[int, int], int]]:
+    """Frames like "the comment was literally:" (a speech noun, linking words, a colon), with the colon's index."""
+    found = []
+    for colon, norm in enumerate(norms):
+        if norm != ":":
+            continue
+        i = colon - 1
+        while i >= 0 and colon - i <= 3 and norms[i] in _SPEECH_LINKS:
+            i -= 1
+        if i >= 1 and norms[i] in _SPEECH_NOUNS and norms[i - 1] in _SPEECH_OWNERS:
+            found.append(((i - 1, colon + 1), colon))
+    return found
 
 
 def negator_before(tokens: Sequence[Token], start: int, window: int = 5) -> int | None:
