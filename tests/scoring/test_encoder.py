@@ -84,7 +84,7 @@ def test_encoder_separates_abuse_from_civility(lens, encoder):
 
 def test_scorer_evidence_carries_encoder_shares(lens):
     score = lens.score(["you are a worthless piece of garbage"])[0]
-    assert lens.encoder is not None and "+encoder-" in score.version
+    assert lens.encoder is not None and "+encoder-" in score.version and "weights sha256:" in score.version
     model = [e for e in score.evidence if e.kind == "model"]
     assert any(e.text == "garbage" and e.contribution > 0 for e in model)
     assert math.isclose(math.fsum(e.contribution for e in score.evidence), score.value, abs_tol=1e-9)

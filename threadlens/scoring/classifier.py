@@ -92,10 +92,15 @@ def save_weights(path: Path, model: BagOfWords) -> None:
         out.write(data)
 
 
+def weights_path(name: str) -> Path:
+    """The shipped weights file ``name`` (in ``threadlens/scoring/weights/``), or ``name`` as a path."""
+    return Path(name) if Path(name).is_file() else WEIGHTS_DIR / name
+
+
 @lru_cache(maxsize=4)
 def load_weights(name: str) -> BagOfWords:
     """The shipped weights file ``name`` (in ``threadlens/scoring/weights/``) or a path."""
-    path = Path(name) if Path(name).is_file() else WEIGHTS_DIR / name
+    path = weights_path(name)
     try:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             data = json.load(handle)

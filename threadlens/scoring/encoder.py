@@ -79,8 +79,9 @@ class Encoder:
             options.log_severity_level = 3
             options.intra_op_num_threads = 1
             options.inter_op_num_threads = 1
+            self.model_path = directory / meta["model_file"]
             self.session = onnxruntime.InferenceSession(
-                str(directory / meta["model_file"]), options, providers=["CPUExecutionProvider"]
+                str(self.model_path), options, providers=["CPUExecutionProvider"]
             )
         except (FileNotFoundError, KeyError) as error:
             raise ConfigError(

@@ -4,14 +4,16 @@ combination whose evidence sums to the score."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from threadlens.definition import Definition
 from threadlens.errors import ConfigError
+from threadlens.ingest.base import file_sha256
 from threadlens.model import Score
 from threadlens.scoring import rules
-from threadlens.scoring.classifier import BagOfWords, load_weights, model_inputs
+from threadlens.scoring.classifier import BagOfWords, load_weights, model_inputs, weights_path
 from threadlens.scoring.combine import Term, combine
 from threadlens.scoring.encoder import encoder_input, load_encoder
 from threadlens.scoring.lexicon import Lexicon, load_lexicon
@@ -45,7 +47,8 @@ class LensScorer:
         self.weights = definition.section("weights")
         model_cfg = definition.section("model")
         self.model_weight = float(model_cfg.get("weight", 1.0))
-        self.model = model or load_weights(model_cfg.get("weights_file", "lens-bow.json.gz"))
+        weights_file = model_cfg.get("weights_file", "lens-bow.json.gz")
+        self.model = model or load_weights(weights_file)
         self.encoder = load_encoder(self.model.encoder.split("@")[0]) if self.model.encoder else None
         if self.encoder and self.model.encoder != f"{self.model.encoder.split('@')[0]}@{self.encoder.version}":
             raise ConfigError(
@@ -54,6 +57,10 @@ class LensScorer:
                 hint="Run scripts/train_scorer.py again after scripts/train_encoder.py",
             )
         self.version = f"lens-{self.model.version}" + (f"+encoder-{self.encoder.version}" if self.encoder else "")
+        if model is None:  # the shipped weights: name them exactly, so a score can be traced to them
+            files = [weights_path(weights_file)] + ([self.encoder.model_path] if self.encoder else [])
+            digest = hashlib.sha256("".join(file_sha256(f) for f in files).encode()).hexdigest()
+            self.version += f" weights sha256:{digest[:16]}"
         self.lexicon: Lexicon = load_lexicon(definition, set(self.model.unigrams))
 
     def analyse(self, text: str) -> Analysis:
