@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+import shutil
 
 import pytest
 
-from threadlens.definition import load_definition
+from threadlens.definition import config_dir, load_definition
 from threadlens.errors import ConfigError
 from threadlens.model import Message
 from threadlens.scoring import get_scorer, score_messages, score_texts, scorers
@@ -103,3 +104,15 @@ def test_colon_introduced_reports_are_reported_speech():
     assert all(s.accusation and not s.hostile for s in reported)
     own = score_texts(["My comment: you are an idiot", "Note: you are all idiots", "The truth is: you are a liar"])
     assert all(s.hostile and not s.accusation for s in own)
+
+
+def test_word_only_weights_score_without_the_encoder(tmp_path):
+    folder = tmp_path / "words-only"
+    shutil.copytree(config_dir() / "definitions" / "default", folder)
+    toml = folder / "definition.toml"
+    toml.write_text(toml.read_text().replace('"lens-bow.json.gz"', '"lens-words.json.gz"'), encoding="utf-8")
+    scorer = get_scorer("lens", load_definition(folder))
+    assert scorer.encoder is None and "+encoder" not in scorer.version
+    idiot, thanks = scorer.score(["you are an absolute idiot", "thanks for the help"])
+    assert idiot.hostile and not thanks.hostile
+    assert math.isclose(math.fsum(e.contribution for e in idiot.evidence), idiot.value, abs_tol=1e-9)
