@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import shutil
 
 import pytest
 
 from threadlens.definition import load_definition
+from threadlens.errors import ConfigError
 from threadlens.scoring import get_scorer
-from threadlens.scoring.encoder import ENCODER_DIR, encoder_input, load_encoder
+from threadlens.scoring.encoder import ENCODER_DIR, Encoder, encoder_input, load_encoder
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +90,10 @@ def test_scorer_evidence_carries_encoder_shares(lens):
     model = [e for e in score.evidence if e.kind == "model"]
     assert any(e.text == "garbage" and e.contribution > 0 for e in model)
     assert math.isclose(math.fsum(e.contribution for e in score.evidence), score.value, abs_tol=1e-9)
+
+
+def test_corrupt_weights_give_a_clear_error(tmp_path):
+    shutil.copytree(ENCODER_DIR, tmp_path / "encoder")
+    (tmp_path / "encoder" / "encoder-int8.onnx").write_bytes(b"not a model")
+    with pytest.raises(ConfigError, match="encoder weights missing or unreadable"):
+        Encoder(tmp_path / "encoder")

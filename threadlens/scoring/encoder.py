@@ -83,11 +83,11 @@ class Encoder:
             self.session = onnxruntime.InferenceSession(
                 str(self.model_path), options, providers=["CPUExecutionProvider"]
             )
-        except (FileNotFoundError, KeyError) as error:
+        except Exception as error:  # missing, incomplete or corrupt files: onnxruntime raises its own types
             raise ConfigError(
-                "encoder weights not found or incomplete",
+                f"encoder weights missing or unreadable ({type(error).__name__}: {error})",
                 path=str(directory),
-                hint="Run scripts/train_encoder.py to create them",
+                hint="Reinstall threadlens, or run scripts/train_encoder.py to create them",
             ) from error
         self.version = str(meta["version"])
         self.bias = float(meta["bias"])
