@@ -179,6 +179,7 @@ def main() -> None:
     parser.add_argument("--learn-rate", type=float, default=6e-5)
     parser.add_argument("--max-pieces", type=int, default=96)
     parser.add_argument("--davidson-share", type=float, default=0.5, help="share of Davidson tweets trained on")
+    parser.add_argument("--olid-repeats", type=int, default=1, help="times each OLID tweet is trained on")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--limit", type=int, help="train on this many texts only (a quick check)")
     parser.add_argument("--out", type=Path, default=ENCODER_DIR)
@@ -206,7 +207,11 @@ def main() -> None:
     encodings = {name: tokenizer.encode_batch([i.text for i in items]) for name, items in inputs.items()}
 
     rng = random.Random(args.seed)
-    repeats = {"davidson": lambda: int(rng.random() < args.davidson_share), "olid": lambda: 1, "toxichat": lambda: 2}
+    repeats = {
+        "davidson": lambda: int(rng.random() < args.davidson_share),
+        "olid": lambda: args.olid_repeats,
+        "toxichat": lambda: 2,
+    }
     rows = [i for i, source in enumerate(parts["train"]["source"]) for _ in range(repeats[source]())]
     if args.limit:
         rows = rng.sample(rows, args.limit)
