@@ -1,6 +1,6 @@
 """Fine-tune the "lens" scorer's contextual member and export it for onnxruntime.
 
-Usage (needs the ``train`` extra: ``pip install -e '.[train]'``; about 40 minutes on two cores)::
+Usage (needs the ``train`` extra: ``pip install -e '.[train]'``; about 20 minutes on two cores)::
 
     nice .venv/bin/python scripts/train_encoder.py [--data ../shared/data] [--epochs 2]
 

@@ -12,6 +12,9 @@ def test_audit_passes():
     assert failing == []
     assert result.hostile_identity_statements == []
     assert result.passed
+    dialect = [g for g in result.groups if g.kind == "dialect"]
+    flagged = [v for g in dialect for v, hostile in zip(g.variants, g.hostile, strict=True) if hostile]
+    assert result.hostile_dialect_statements == flagged  # reported, never hidden
 
 
 def test_left_and_right_pejoratives_score_the_same():

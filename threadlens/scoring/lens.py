@@ -49,8 +49,9 @@ class LensScorer:
         self.model_weight = float(model_cfg.get("weight", 1.0))
         weights_file = model_cfg.get("weights_file", "lens-bow.json.gz")
         self.model = model or load_weights(weights_file)
-        self.encoder = load_encoder(self.model.encoder.split("@")[0]) if self.model.encoder else None
-        if self.encoder and self.model.encoder != f"{self.model.encoder.split('@')[0]}@{self.encoder.version}":
+        folder, _, calibrated_version = self.model.encoder.partition("@")
+        self.encoder = load_encoder(folder) if folder else None
+        if self.encoder and self.encoder.version != calibrated_version:
             raise ConfigError(
                 f"the classifier weights were calibrated with encoder {self.model.encoder}, "
                 f"but the encoder found is version {self.encoder.version}",

@@ -144,17 +144,17 @@ def reported_tokens(tokens: Sequence[Token], condemned: bool) -> tuple[set[int],
             i = j - 1
             break
         i += 1
-    for frame, colon in _colon_reports(norms):
+    for frame in _colon_reports(norms):
         frames.append(frame)
-        j = colon + 1
+        j = frame[1]
         while j < len(norms) and norms[j] not in _SENTENCE_END:
             reported.add(j)
             j += 1
     return reported, frames
 
 
-def _colon_reports(norms: Sequence[str]) -> list[tuple[tuple[int, int], int]]:
-    """Frames like "the comment was literally:" (a speech noun, linking words, a colon), with the colon's index."""
+def _colon_reports(norms: Sequence[str]) -> list[tuple[int, int]]:
+    """Token ranges of frames like "the comment was literally:" (owner, speech noun, linking words, colon)."""
     found = []
     for colon, norm in enumerate(norms):
         if norm != ":":
@@ -163,7 +163,7 @@ def _colon_reports(norms: Sequence[str]) -> list[tuple[tuple[int, int], int]]:
         while i >= 0 and colon - i <= 3 and norms[i] in _SPEECH_LINKS:
             i -= 1
         if i >= 1 and norms[i] in _SPEECH_NOUNS and norms[i - 1] in _SPEECH_OWNERS:
-            found.append(((i - 1, colon + 1), colon))
+            found.append((i - 1, colon + 1))
     return found
 
 
