@@ -62,15 +62,37 @@ def test_csv_bad_rows_are_rejected_with_row_and_line():
     ]
 
 
-def test_unparseable_csv_keeps_the_rows_before_and_reports_where_it_broke(tmp_path):
+def test_unclosed_quote_is_reported_and_the_rows_after_it_are_still_read(tmp_path):
+    path = tmp_path / "rows.csv"
+    rows = [f"{n},{n - 1 if n > 1 else ''},user{n % 2},{1772802125 + n},message {n}" for n in range(1, 11)]
+    rows[2] = '3,2,user1,1772802128,"he said hello there'
+    path.write_text("id,reply_to,author,created_at,text\n" + "\n".join(rows) + "\n")
+    messages, sink = read(path)
+    assert [m.id for m in messages] == [f"generic:{n}" for n in (1, 2, 4, 5, 6, 7, 8, 9, 10)]
+    assert messages[2].source.position == "row 4, line 5"
+    assert messages[-1].source.position == "row 10, line 11"
+    (problem,) = sink.problems
+    assert problem.position == "row 3, line 4" and "unclosed quote" in problem.reason
+    assert sink.records == 10
+
+
+def test_unclosed_quote_closed_by_a_later_quote_loses_no_row(tmp_path):
     path = tmp_path / "rows.csv"
     path.write_text("id,reply_to,author,created_at,text\n1,,a,1772802125,fine\n"
-                    '2,1,b,1772802130,"an unclosed quote ' + "x" * 200_000 + "\n3,1,c,1772802140,lost\n")
+                    '2,1,b,1772802130,"an unclosed quote\n3,2,a,1772802140,later\n4,3,b,1772802150,"quoted" word\n'
+                    "5,4,a,1772802160,last\n")
     messages, sink = read(path)
-    assert [m.id for m in messages] == ["generic:1"]
-    (problem,) = sink.problems
-    assert problem.position == "row 2, line 3"
-    assert "cannot be parsed from here on" in problem.reason and "unclosed quote" in problem.reason
+    assert [m.id for m in messages] == ["generic:1", "generic:3", "generic:5"]
+    assert [p.position for p in sink.problems] == ["row 2, line 3", "row 4, line 5"]
+    assert sink.records == 5
+
+
+def test_a_csv_field_over_128_kb_is_read(tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text("id,reply_to,author,created_at,text\n" f'1,,a,1772802125,"{"x" * 200_000}"\n'
+                    "2,1,b,1772802130,after\n")
+    messages, sink = read(path)
+    assert [len(m.text) for m in messages] == [200_000, 5] and not sink.problems
 
 
 def test_strict_fails_on_the_first_bad_row():

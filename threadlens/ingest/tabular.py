@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
 
 from threadlens.errors import InputError
 from threadlens.ingest.base import Sink, SourceFile, parse_time, record_error, register
+from threadlens.limits import MAX_FILE_BYTES
 from threadlens.model import Message, Source
 
 REQUIRED = ("id", "reply_to", "author", "created_at", "text")
@@ -149,36 +149,76 @@ def _delimiter(header_line: str) -> str:
 @register("csv", "CSV/TSV with columns id, reply_to, author, created_at, text (others mapped)", sniff_csv,
           priority=80)
 def read_csv(src: SourceFile, sink: Sink) -> Iterator[Message]:
-    """One message per row; bad rows are rejected with their line, good rows kept."""
+    """One message per row; bad rows are rejected with their row and line, good rows kept.
+
+    A row whose quotes do not parse (an unclosed quote swallows the lines after it) is rejected, and the
+    lines after the line it started on are read again as rows, so one bad quote loses no other row.
+    """
     text = src.text
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0]))
-    header = [name.strip() for name in next(rows)]
+    first = text.split("\n", 1)[0]
+    delimiter = _delimiter(first)
+    header = [name.strip() for name in next(csv.reader([first], delimiter=delimiter), [])]
     mapping = column_mapping(sink, src)
     _check_columns(src, header, mapping, "line 1 (header)")
     index = {name: header.index(actual) for name, actual in mapping.items() if actual in header}
-    line = rows.line_num
-    for number in itertools.count(1):
-        position = f"row {number}, line {line + 1}"
-        try:
-            fields = next(rows)
-        except StopIteration:
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
+    number = 0
+    start: int | None = 1  # the number of physical lines before where the reader starts
+    offset = 0  # where those lines end in the text
+    read_to = 0
+    while start is not None:
+        offset = _line_offset(text, offset, start - read_to)
+        read_to = start
+        if offset >= len(text):
             return
-        except csv.Error as error:
+        rows = csv.reader(io.StringIO(text[offset:] if offset else text, newline=""), delimiter=delimiter,
+                          strict=True)
+        restart = None
+        while True:
+            before = rows.line_num
+            first_line = start + before + 1  # 1-based line number where this row starts
+            try:
+                fields = next(rows)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                number += 1
+                sink.records += 1
+                sink.reject(src, f"row {number}, line {first_line}",
+                            f"unclosed quote or a stray quote in this row ({error}); the lines after it are read "
+                            "again as rows", expected="well-formed CSV (close the quote, or double a quote inside "
+                            "a quoted value)")
+                restart = first_line
+                break
+            if not any(field.strip() for field in fields):
+                continue
+            number += 1
             sink.records += 1
-            sink.reject(src, position, f"the CSV cannot be parsed from here on ({error}); the rest was not read",
-                        expected="well-formed CSV (look for an unclosed quote)")
-            return
-        line = rows.line_num
-        if not any(field.strip() for field in fields):
-            continue
-        sink.records += 1
-        if len(fields) != len(header):
-            sink.reject(src, position, f"row has {len(fields)} fields but the header has {len(header)}",
-                        expected="one value per column (quote values that contain the delimiter)")
-            continue
-        message = _row_message(src, sink, {name: fields[i] for name, i in index.items()}, position, "csv")
-        if message is not None:
-            yield message
+            position = f"row {number}, line {first_line}"
+            if len(fields) != len(header):
+                spanned = rows.line_num - before > 1
+                sink.reject(src, position, f"row has {len(fields)} fields but the header has {len(header)}"
+                            + ("; a quote is probably unclosed, so the lines after it are read again as rows"
+                               if spanned else ""),
+                            expected="one value per column (quote values that contain the delimiter)")
+                if spanned:
+                    restart = first_line
+                    break
+                continue
+            message = _row_message(src, sink, {name: fields[i] for name, i in index.items()}, position, "csv")
+            if message is not None:
+                yield message
+        start = restart
+
+
+def _line_offset(text: str, offset: int, lines: int) -> int:
+    """The offset in ``text`` just after ``lines`` more newlines from ``offset`` (its length if there are fewer)."""
+    for _ in range(lines):
+        found = text.find("\n", offset)
+        if found < 0:
+            return len(text)
+        offset = found + 1
+    return offset
 
 
 def sniff_jsonl(src: SourceFile) -> bool:
