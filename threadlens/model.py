@@ -37,12 +37,18 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Revision:
-    """An earlier (or differing) version of a message's text, with where it was seen."""
+    """An earlier (or differing) version of a message, with where it was seen.
+
+    ``author_id``/``author_name`` are set when this version names another author than the message
+    (a conflict between sources); None means the message's own author.
+    """
 
     id: str
     text: str
     created_at: datetime | None
     source: Source | None = None
+    author_id: str | None = None
+    author_name: str | None = None
 
 
 @dataclass(slots=True)
@@ -96,13 +102,30 @@ class InputFile:
     rejected: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Sources that disagree about one message id: on its ``text``, its ``author`` or both.
+
+    Every version is kept in the message's ``edits``; a finding that rests on this message is not
+    conclusive, since which version is genuine cannot be told from the data.
+    """
+
+    message_id: str
+    fields: tuple[str, ...]
+    sources: tuple[Source, ...]
+
+
 @dataclass(slots=True)
 class ReadResult:
-    """Everything a read produced: the messages, the files behind them and the records not used."""
+    """Everything a read produced: the messages, the files behind them and the records not used.
+
+    ``conflicts`` lists the message ids whose sources disagree (see :class:`Conflict`).
+    """
 
     messages: list[Message] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from threadlens.ingest.merge import merge_messages
-from threadlens.model import Message, Revision, Source
+from threadlens.ingest.merge import merge_messages, merge_with_conflicts
+from threadlens.model import Conflict, Message, Revision, Source
 
 AT = datetime(2026, 3, 6, 13, 2, 5, tzinfo=UTC)
 
@@ -46,12 +46,40 @@ def test_differing_texts_become_edit_history_with_their_source():
     assert merged.edited_from == ("x:1", "x:2029905358261502168")
 
 
-def test_later_version_wins_when_nothing_else_decides():
+def test_later_version_wins_within_one_file():
     early = record("first words", file="a")
-    late = record("second words", file="b", created_at=AT.replace(minute=9))
-    merged = merge_messages([early, late])[0]
-    assert merged.text == "second words"
-    assert [r.text for r in merged.edits] == ["first words"]
+    late = record("second words", file="a", created_at=AT.replace(minute=9))
+    merged, conflicts = merge_with_conflicts([early, late])
+    assert merged[0].text == "second words"
+    assert [r.text for r in merged[0].edits] == ["first words"]
+    assert conflicts == []
+
+
+def test_a_forged_later_copy_from_another_file_does_not_replace_the_original():
+    original = record("You lot are a rabble", file="archive")
+    forged = record("Have a lovely day", file="panel-notes", created_at=AT.replace(second=6))
+    (merged,), (conflict,) = merge_with_conflicts([original, forged])
+    assert merged.text == "You lot are a rabble"
+    assert [(r.text, r.source.path) for r in merged.edits] == [("Have a lovely day", "panel-notes")]
+    assert [s.path for s in merged.sources] == ["archive", "panel-notes"]
+    assert conflict == Conflict(merged.id, ("text",), (original.sources[0], forged.sources[0]))
+
+
+def test_two_authors_for_one_id_keep_both_and_are_a_conflict():
+    first = record("same words", file="a")
+    second = record("same words", file="b", author_id="x:999", author_name="mallory")
+    (merged,), (conflict,) = merge_with_conflicts([first, second])
+    assert merged.author_id == "x:783214"
+    assert [(r.author_id, r.author_name, r.source.path) for r in merged.edits] == [("x:999", "mallory", "b")]
+    assert conflict.fields == ("author",) and [s.path for s in conflict.sources] == ["a", "b"]
+
+
+def test_an_edit_the_platform_recorded_is_no_conflict():
+    earlier = Revision("x:2029905358261502168", "You lot are rabble", AT)
+    edited = record("You lot are a rabble", file="archive", edits=(earlier,))
+    snapshot = record("You lot are rabble", file="api")
+    assert merge_with_conflicts([snapshot, edited])[1] == []
+    assert merge_with_conflicts([record("x", file="a"), record("", file="b", deleted=True)])[1] == []
 
 
 def test_first_seen_wins_ties_deterministically():

@@ -10,8 +10,8 @@ from typing import Any
 
 from threadlens.errors import FormatError, InputError
 from threadlens.ingest.base import READERS, Reader, Sink, SourceFile, detect_format, gc_paused
-from threadlens.ingest.merge import merge_messages
-from threadlens.model import InputFile, Message, Problem, ReadResult
+from threadlens.ingest.merge import merge_with_conflicts
+from threadlens.model import Conflict, InputFile, Message, Problem, ReadResult
 
 READER_MODULES = (
     "x_archive",
@@ -59,8 +59,22 @@ def read_inputs(
     result = ReadResult()
     with gc_paused():
         _read_each(paths, format, strict, options, available, result)
-    result.messages = merge_messages(result.messages)
+    result.messages, result.conflicts = merge_with_conflicts(result.messages)
+    result.problems.extend(conflict_problem(conflict) for conflict in result.conflicts)
     return result
+
+
+def conflict_problem(conflict: Conflict) -> Problem:
+    """The problem that reports a conflict between sources, naming the message and every source."""
+    first = conflict.sources[0]
+    where = "; ".join(f"{source.path} ({source.position})" for source in conflict.sources)
+    return Problem(
+        first.path,
+        first.position,
+        f"message {conflict.message_id}: the sources disagree on its {' and '.join(conflict.fields)}: {where}; "
+        "every version is kept in its edit history, and findings resting on it are inconclusive",
+        severity="warning",
+    )
 
 
 def _read_each(
