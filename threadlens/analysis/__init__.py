@@ -68,7 +68,7 @@ def analyse(
         scorer=_scorer_name(scores),
         conversations=conversations,
         chains=chains,
-        participants=summarise_participants(thread, events, reactions),
+        participants=summarise_participants(thread, events, reactions, chains),
     )
 
 

@@ -4,31 +4,32 @@ from __future__ import annotations
 
 from collections import Counter
 
-from threadlens.analysis.chains import targets
 from threadlens.analysis.structure import ScoredThread
-from threadlens.model import Escalation, Participant
+from threadlens.model import Chain, Escalation, Participant
 
 
 def summarise_participants(
-    thread: ScoredThread, events: list[Escalation], reactions: dict[str, Escalation]
+    thread: ScoredThread, events: list[Escalation], reactions: dict[str, Escalation], chains: list[Chain]
 ) -> list[Participant]:
     """One :class:`Participant` per author of a message in the input, in the order they first wrote.
 
-    Levels count the messages whose content can be judged; an accusation is any message with
-    accusation language aimed at someone (see :func:`~threadlens.analysis.chains.targets`).
+    Levels count the messages whose content can be judged. An escalation *started* is an escalation event
+    that is not itself a reaction to a provocation aimed at its author (that one counts as a reaction).
+    An accusation counts only where the chains found it aimed at a reactor: a bystander who defends the
+    target, or accusation language aimed at no reactor, is not an accusation made or received. Each
+    accusation message counts once for its author and once for each reactor it accuses.
     """
     written: dict[str, list[str]] = {}
     for key in _real(thread):
         if author := thread.message(key).author_id:
             written.setdefault(author, []).append(key)
-    escalations = Counter(event.author_id for event in events)
+    escalations = Counter(event.author_id for event in events if event.message_id not in reactions)
     reacted = Counter(thread.message(key).author_id for key in reactions)
-    made: Counter[str] = Counter()
-    received: Counter[str] = Counter()
-    for key in thread.judged():
-        if thread.scores[key].accusation and (aimed := targets(thread, key)):
-            made[thread.message(key).author_id] += 1
-            received.update(aimed)
+    accused: dict[str, set[str]] = {}
+    for chain in chains:
+        accused.setdefault(chain.accusation, set()).add(chain.authors[1])
+    made = Counter(thread.message(key).author_id for key in accused)
+    received = Counter(reactor for reactors in accused.values() for reactor in reactors)
     participants = []
     for author, keys in written.items():
         judged = [key for key in keys if not thread.is_unknown(key)]
