@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from threadlens import limits
 from threadlens.errors import FormatError, InputError
-from threadlens.ingest import base, read_inputs
+from threadlens.ingest import read_inputs
 from threadlens.ingest.base import SourceFile, parse_time
 
 
@@ -68,16 +69,55 @@ def test_jsonl_reports_bad_lines_and_keeps_good(tmp_path):
     assert parsed[2][1] == {"a": 3}
 
 
-def test_zip_member_over_limit_is_refused(tmp_path, monkeypatch):
+def zip_file(path, members: dict[str, str | bytes], compression=zipfile.ZIP_DEFLATED):
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("data/tweets.js", "x" * 2000)
-    path = tmp_path / "archive.zip"
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
     path.write_bytes(buffer.getvalue())
-    monkeypatch.setattr(base, "MAX_MEMBER_BYTES", 1000)
+    return path
+
+
+def test_zip_member_over_limit_is_refused(tmp_path, monkeypatch):
+    path = zip_file(tmp_path / "archive.zip", {"data/tweets.js": "x" * 2000})
+    monkeypatch.setattr(limits, "MAX_ZIP_MEMBER_BYTES", 1000)
     with pytest.raises(InputError, match="over the 1,000 byte limit") as caught:
-        SourceFile(path).members()
+        _ = SourceFile(path).members()["data/tweets.js"].data
     assert caught.value.path == f"{path}!data/tweets.js"
+
+
+def test_zip_member_with_a_bad_crc_is_a_clear_error_naming_the_member(tmp_path):
+    path = zip_file(tmp_path / "archive.zip", {"data/tweets.js": "window.YTD.tweets.part0 = []"},
+                    compression=zipfile.ZIP_STORED)
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"window.YTD", b"window.YTE", 1))
+    with pytest.raises(InputError, match="cannot be expanded") as caught:
+        read_inputs([path], format="x-archive")
+    assert caught.value.path == f"{path}!data/tweets.js" and "CRC" in caught.value.reason
+
+
+def test_zip_member_whose_header_lies_about_its_size_is_a_clear_error(tmp_path):
+    path = zip_file(tmp_path / "archive.zip", {"notes.jsonl": '{"id": "1", "text": "' + "a" * 5000 + '"}\n'})
+    archive = zipfile.ZipFile(path)
+    info = archive.infolist()[0]
+    data = bytearray(path.read_bytes())
+    real = info.file_size.to_bytes(4, "little")
+    for start in (22, archive.start_dir + 24):  # the local header's and the central directory's size fields
+        assert data[start:start + 4] == real
+        data[start:start + 4] = (100).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="cannot be expanded"):
+        _ = SourceFile(path).members()["notes.jsonl"].data
+
+
+def test_zip_expansion_is_limited_in_total_and_members_are_expanded_only_when_read(tmp_path, monkeypatch):
+    path = zip_file(tmp_path / "archive.zip", {"a.jsonl": "a" * 2000, "b.jsonl": "b" * 2000, "c.bin": "c" * 9000})
+    monkeypatch.setattr(limits, "MAX_ZIP_EXPANDED_BYTES", 3000)
+    members = SourceFile(path).members()
+    assert len(members["a.jsonl"].data) == 2000  # c.bin, over the total alone, was never expanded
+    with pytest.raises(InputError, match="expands to more than 3,000 bytes") as caught:
+        _ = members["b.jsonl"].data
+    assert caught.value.path == f"{path}!b.jsonl"
 
 
 def test_truncated_zip_is_a_clear_error(tmp_path):
@@ -85,6 +125,8 @@ def test_truncated_zip_is_a_clear_error(tmp_path):
     path.write_bytes(b"PK\x03\x04" + b"\0" * 20)
     with pytest.raises(InputError, match="ZIP"):
         SourceFile(path).members()
+    with pytest.raises(InputError, match="not a readable ZIP archive"):
+        read_inputs([path])
 
 
 def test_unknown_format_lists_the_readers(tmp_path):

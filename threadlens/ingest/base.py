@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,27 +23,28 @@ from typing import Any
 
 import orjson
 
+from threadlens import limits
 from threadlens.errors import FormatError, InputError
 from threadlens.model import Message, Problem, Source
-
-MAX_FILE_BYTES = 2 * 1024**3
-MAX_MEMBER_BYTES = 512 * 1024**2
 
 
 class SourceFile:
     """One input: a file, a folder or a ZIP archive, with its bytes, hash and text read once.
 
-    For a folder the hash is over its files' relative paths and hashes, in sorted order.
+    For a folder the hash is over its files' relative paths and hashes, in sorted order. A ZIP member
+    is given as ``data`` or, to expand it only when it is read, as a ``loader``.
     """
 
-    def __init__(self, path: str | Path, *, display: str | None = None, data: bytes | None = None) -> None:
+    def __init__(self, path: str | Path, *, display: str | None = None, data: bytes | None = None,
+                 loader: Callable[[], bytes] | None = None) -> None:
         self.path = Path(path)
         self.display = display or str(path)
         self._data = data
+        self._loader = loader
 
     @property
     def is_dir(self) -> bool:
-        return self._data is None and self.path.is_dir()
+        return self._data is None and self._loader is None and self.path.is_dir()
 
     @property
     def is_zip(self) -> bool:
@@ -51,13 +53,15 @@ class SourceFile:
     @property
     def data(self) -> bytes:
         """The file's bytes (read once)."""
+        if self._data is None and self._loader is not None:
+            self._data = self._loader()
         if self._data is None:
             if not self.path.exists():
                 raise InputError("file not found", path=self.display, hint="Check the path and try again")
             size = self.path.stat().st_size
-            if size > MAX_FILE_BYTES:
+            if size > limits.MAX_FILE_BYTES:
                 raise InputError(
-                    f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,} byte limit",
+                    f"file is {size:,} bytes, over the {limits.MAX_FILE_BYTES:,} byte limit",
                     path=self.display,
                     hint="Split the export into smaller files",
                 )
@@ -66,8 +70,8 @@ class SourceFile:
 
     def head_bytes(self, size: int = 65536) -> bytes:
         """The first bytes, without reading a large file whole."""
-        if self._data is not None:
-            return self._data[:size]
+        if self._data is not None or self._loader is not None:
+            return self.data[:size]
         with self.path.open("rb") as handle:
             return handle.read(size)
 
@@ -150,33 +154,69 @@ class SourceFile:
         return {}
 
 
-def zip_members(archive: SourceFile) -> dict[str, SourceFile]:
-    """The members of a ZIP archive as :class:`SourceFile` objects, each checked against the size limit."""
+def zip_members(archive: SourceFile, keep: Callable[[str], bool] | None = None) -> dict[str, SourceFile]:
+    """The members of a ZIP archive (those whose name ``keep`` accepts) as :class:`SourceFile` objects.
+
+    A member is expanded only when it is read, and checked as it is: over the member limit, past the
+    archive's total expansion limit (whatever its headers claim), or corrupt (a bad CRC, a size header that
+    lies), it is a clear :class:`InputError` naming the member.
+    """
     import io
 
     try:
         zf = zipfile.ZipFile(io.BytesIO(archive.data))
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
         raise InputError(
             f"not a readable ZIP archive ({error})",
             path=archive.display,
             hint="Download the archive again; it may be truncated",
         ) from None
+    expanded = [0]
     members: dict[str, SourceFile] = {}
-    with zf:
-        for info in zf.infolist():
-            if info.is_dir():
-                continue
-            if info.file_size > MAX_MEMBER_BYTES:
-                raise InputError(
-                    f"ZIP member is {info.file_size:,} bytes, over the {MAX_MEMBER_BYTES:,} byte limit",
-                    path=f"{archive.display}!{info.filename}",
-                    hint="Extract the archive and pass the data/ folder's files you need",
-                )
-            members[info.filename] = SourceFile(
-                info.filename, display=f"{archive.display}!{info.filename}", data=zf.read(info)
-            )
+    for info in zf.infolist():
+        if info.is_dir() or (keep is not None and not keep(info.filename)):
+            continue
+        display = f"{archive.display}!{info.filename}"
+        members[info.filename] = SourceFile(info.filename, display=display,
+                                            loader=_member_loader(zf, info, display, expanded))
     return members
+
+
+def _member_loader(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str, expanded: list[int]
+) -> Callable[[], bytes]:
+    """A function expanding one member within the limits, adding what it expanded to ``expanded[0]``."""
+
+    def load() -> bytes:
+        member_limit = limits.MAX_ZIP_MEMBER_BYTES
+        if info.file_size > member_limit:
+            raise _over(display, f"ZIP member is {info.file_size:,} bytes, over the {member_limit:,} byte limit")
+        allowed = min(member_limit, limits.MAX_ZIP_EXPANDED_BYTES - expanded[0])
+        try:
+            with zf.open(info) as handle:
+                data = handle.read(allowed + 1)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, RuntimeError, ValueError,
+                EOFError, OSError) as error:
+            raise InputError(
+                f"ZIP member cannot be expanded ({error})",
+                path=display,
+                hint="The archive is damaged or was altered (its checksum or size does not match); "
+                "download it again",
+            ) from None
+        if len(data) > allowed:
+            if allowed < member_limit:
+                raise _over(display, f"the archive expands to more than {limits.MAX_ZIP_EXPANDED_BYTES:,} bytes "
+                            "(the limit on one archive)")
+            raise _over(display, f"ZIP member is over the {member_limit:,} byte limit")
+        expanded[0] += len(data)
+        return data
+
+    return load
+
+
+def _over(display: str, reason: str) -> InputError:
+    return InputError(reason, path=display,
+                      hint="Extract the archive and pass only the export files you need (see the README's Limits)")
 
 
 @contextmanager
@@ -289,7 +329,9 @@ def detect_format(src: SourceFile) -> Reader:
 
     An empty, binary or non-UTF-8 file gets its own clear :class:`InputError` first.
     """
-    if not src.is_dir and not src.is_zip:
+    if src.is_zip:
+        zip_members(src)  # an unreadable archive is its own clear error, not a sniffer's crash
+    elif not src.is_dir:
         _ = src.text
     for reader in sorted(READERS.values(), key=lambda r: (r.priority, r.name)):
         try:

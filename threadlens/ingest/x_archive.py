@@ -27,9 +27,7 @@ A single ``tweets.js`` (or part) read on its own uses ``account.js``, ``manifest
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -37,7 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from threadlens.errors import InputError
-from threadlens.ingest.base import MAX_MEMBER_BYTES, Sink, SourceFile, parse_json, parse_time, record_error, register
+from threadlens.ingest.base import Sink, SourceFile, parse_json, parse_time, record_error, register, zip_members
 from threadlens.ingest.x_common import (
     PLATFORM,
     add_once,
@@ -113,28 +111,13 @@ def _is_data_folder(folder: Path) -> bool:
 
 
 def _zip_names(src: SourceFile) -> list[str]:
-    with zipfile.ZipFile(io.BytesIO(src.data)) as archive:
-        return archive.namelist()
+    return list(zip_members(src))
 
 
 def _zip_data_members(src: SourceFile) -> dict[str, SourceFile]:
     """The archive's data files (tweets, deleted tweets, notes, account, manifest), not its media."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(src.data))
-    except zipfile.BadZipFile as error:
-        raise InputError(f"not a readable ZIP archive ({error})", path=src.display,
-                         hint="Download the archive again; it may be truncated") from None
-    members: dict[str, SourceFile] = {}
-    with archive:
-        for info in archive.infolist():
-            if info.is_dir() or _role(PurePosixPath(info.filename).name) is None:
-                continue
-            display = f"{src.display}!{info.filename}"
-            if info.file_size > MAX_MEMBER_BYTES:
-                raise InputError(f"ZIP member is {info.file_size:,} bytes, over the {MAX_MEMBER_BYTES:,} byte limit",
-                                 path=display, hint="Extract the archive and pass its data/ folder")
-            members[info.filename] = SourceFile(info.filename, display=display, data=archive.read(info))
-    return members
+    return zip_members(src, keep=lambda name: _role(PurePosixPath(name).name) is not None)
+
 
 
 def _role(name: str) -> str | None:
