@@ -186,6 +186,23 @@ def test_parse_time_refuses_what_is_not_a_time(value):
         parse_time(value)
 
 
+@pytest.mark.parametrize("value", [99999999999999999999, "99999999999999999999", 1e300, float("nan"), float("inf"),
+                                   -1e20, "9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00"])
+def test_parse_time_refuses_absurd_times_with_a_value_error(value):
+    with pytest.raises(ValueError, match=r"out of range|not a time"):
+        parse_time(value)
+
+
+def test_one_absurd_time_rejects_its_row_and_keeps_the_rest(tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text("id,reply_to,author,created_at,text\n1,,a,99999999999999999999,one\n"
+                    "2,,a,9999-12-31T23:59:59-01:00,two\n3,,a,1772802125,three\n")
+    result = read_inputs([path])
+    assert [m.id for m in result.messages] == ["generic:3"]
+    assert [p.position for p in result.problems] == ["row 1, line 2", "row 2, line 3"]
+
+
+
 def test_jsonl_keeps_line_separators_inside_strings(tmp_path):
     path = tmp_path / "x.jsonl"
     path.write_text('{"text": "one\u2028two\u0085three"}\n{"text": "next"}\n', encoding="utf-8")
