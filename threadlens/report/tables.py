@@ -3,6 +3,10 @@
 ``findings.json`` follows the versioned schema in ``docs/findings-schema.md``. It is deterministic:
 keys sorted, floats rounded to ``FLOAT_DIGITS`` places, times in ISO-8601 UTC, and no generation time,
 so the same inputs and definition give the same bytes on every run.
+
+CSV files are opened in spreadsheets, which run a cell that starts like a formula: every text cell starting
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written with a leading ``'`` (see
+:func:`spreadsheet_safe`). Parquet and JSON keep every text exact.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ import pyarrow as pa
 
 from threadlens import __version__
 from threadlens.io import atomic_write_bytes, atomic_write_text
-from threadlens.model import LEVEL_NAMES, Case, Escalation
+from threadlens.model import LEVEL_NAMES, Case, Conflict, Escalation
 from threadlens.report.view import all_chains
 
 SCHEMA_VERSION = "1.0"
 FLOAT_DIGITS = 4
+# What a spreadsheet takes for the start of a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 SCORE_COLUMNS = pa.schema([
     ("score", pa.float64()),
@@ -36,6 +42,12 @@ SCORE_COLUMNS = pa.schema([
     ("scorer", pa.string()),
     ("first_escalation", pa.bool_()),
     ("chain_roles", pa.string()),
+])
+# Every other version of a message (JSON), every file it was read from (JSON), and what its sources disagree on.
+HISTORY_COLUMNS = pa.schema([
+    ("edits", pa.string()),
+    ("sources", pa.string()),
+    ("conflict", pa.string()),
 ])
 
 
@@ -56,6 +68,7 @@ def findings_document(case: Case) -> dict[str, Any]:
         "options": case.options,
         "consent": case.consent,
         "problems": {"count": len(problems), "items": problems},
+        "conflicts": [_conflict(case, conflict) for conflict in case.read.conflicts],
         "graph_issues": [asdict(issue) for issue in case.graph.issues],
         "conversations": [
             {
@@ -108,7 +121,53 @@ def messages_frame(case: Case) -> pd.DataFrame:
                                strict=True):
             columns[name].append(value)
     extra = pa.table(columns, schema=SCORE_COLUMNS).to_pandas(types_mapper=pd.ArrowDtype)
-    return pd.concat([frame.reset_index(drop=True), extra], axis=1)
+    history = pa.table(_history_columns(case, list(frame["id"])), schema=HISTORY_COLUMNS)
+    return pd.concat([frame.reset_index(drop=True), extra, history.to_pandas(types_mapper=pd.ArrowDtype)], axis=1)
+
+
+def _history_columns(case: Case, ids: list[str]) -> dict[str, list[str | None]]:
+    """The ``HISTORY_COLUMNS`` of every message in ``ids``: its other versions, its sources, its conflict."""
+    conflicts = {conflict.message_id: ",".join(conflict.fields) for conflict in case.read.conflicts}
+    columns: dict[str, list[str | None]] = {name: [] for name in HISTORY_COLUMNS.names}
+    for key in ids:
+        message = case.graph.message(key)
+        columns["edits"].append(_compact([_plain(asdict(revision)) for revision in message.edits])
+                                if message.edits else None)
+        columns["sources"].append(_compact([asdict(source) for source in message.sources]) if message.sources else None)
+        columns["conflict"].append(conflicts.get(key))
+    return columns
+
+
+def _conflict(case: Case, conflict: Conflict) -> dict[str, Any]:
+    """A conflict for ``findings.json``: the message, what its sources disagree on, and every version."""
+    versions: list[dict[str, Any]] = []
+    if case.graph.graph.has_node(conflict.message_id):
+        message = case.graph.message(conflict.message_id)
+        versions.append({"text": message.text, "author_id": message.author_id, "author_name": message.author_name,
+                         "created_at": message.created_at, "source": message.source, "current": True})
+        versions.extend({"text": revision.text, "author_id": revision.author_id or message.author_id,
+                         "author_name": revision.author_name or message.author_name,
+                         "created_at": revision.created_at, "source": revision.source, "current": False}
+                        for revision in message.edits)
+    return {"message_id": conflict.message_id, "fields": list(conflict.fields),
+            "sources": [asdict(source) for source in conflict.sources],
+            "versions": [{**version, "source": asdict(version["source"]) if version["source"] else None}
+                         for version in versions]}
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula; anything else as is."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """``frame`` as CSV text (no index, ``\\n`` line ends) with every text cell made :func:`spreadsheet_safe`."""
+    safe = frame.copy()
+    for name in safe.columns:
+        column = safe[name]
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            safe[name] = column.astype(object).map(spreadsheet_safe)
+    return safe.to_csv(index=False, lineterminator="\n")
 
 
 def write_tables(case: Case, out_dir: Path) -> list[Path]:
@@ -120,7 +179,7 @@ def write_tables(case: Case, out_dir: Path) -> list[Path]:
     frame.to_parquet(parquet, index=False)
     return [
         atomic_write_text(folder / "findings.json", findings_json(case)),
-        atomic_write_text(folder / "messages.csv", csv.to_csv(index=False, lineterminator="\n")),
+        atomic_write_text(folder / "messages.csv", csv_text(csv)),
         atomic_write_bytes(folder / "messages.parquet", parquet.getvalue()),
     ]
 
