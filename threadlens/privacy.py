@@ -8,9 +8,12 @@ pseudonym (``Person-7f3a2c``): in author ids and names, mentions, @mentions insi
 message ids and URLs that carry a handle.
 
 Pseudonyms are an HMAC-SHA256 of the person's platform-qualified id under a per-case key. The key comes
-from :func:`case_key` (a random key file, kept with the batch output) or, when none is given, from
+from :func:`case_key` (a random key file in a key directory: ``--key-dir`` or :func:`default_key_dir`, never
+inside an output folder that is handed to others, see :func:`check_key_dir`) or, when none is given, from
 :func:`derived_key` (reproducible from the case id alone, so not secret: anyone who knows the case id can
-test a guessed handle; use a key file for real cases).
+test a guessed handle; use a key file for real cases). Outputs name a key by its :func:`key_fingerprint`,
+never by its path. :func:`pseudonymise_read` also rewrites reader problems and conflicts, so a non-party's
+handle or id in a warning is pseudonymised like everywhere else.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import hmac
 import os
 import re
 import secrets
+import sys
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -28,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from threadlens.errors import ConsentError
-from threadlens.model import Message
+from threadlens.model import Conflict, Message, ReadResult, Revision
 
 MANIFEST_NAME = "submission.toml"
 REQUIRED_KEYS = ("case_id", "submitted_by", "parties", "consent_basis", "consent_date", "scope", "retention_date")
@@ -52,6 +56,10 @@ _IN_TEXT = re.compile(
 )
 _SEGMENTS = re.compile(r"([/?=&#]+)")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+# A decentralised identifier (Bluesky's author ids): a person, wherever it appears.
+_DID = re.compile(r"did:(?:plc|web):[A-Za-z0-9._%-]+")
+# Reader problems are split into words at these characters before their handles and ids are replaced.
+_PROBLEM_WORDS = re.compile(r"([\s\[\](){}\"',;]+)")
 _PLATFORM_KEY = re.compile(r"^[a-z][a-z0-9_-]*$")
 # Author names that stand for no one (a deleted account); nothing to hide, and the panel should see them.
 NO_ONE = frozenset({"[deleted]", "[removed]"})
@@ -319,6 +327,60 @@ def case_key(keys_dir: str | Path, case_id: str) -> bytes:
     return read_key(target)
 
 
+def default_key_dir() -> Path:
+    """Where pseudonym keys are kept unless ``--key-dir`` says otherwise: ``$THREADLENS_KEY_DIR``, else the
+    user's data directory (``$XDG_DATA_HOME/threadlens/keys``, ``~/.local/share/threadlens/keys`` on Linux)."""
+    given = os.environ.get("THREADLENS_KEY_DIR")
+    if given:
+        return Path(given).expanduser().absolute()
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or home / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return (base / "threadlens" / "keys").absolute()
+
+
+def check_key_dir(key_dir: str | Path, out: str | Path) -> None:
+    """A :class:`ConsentError` when ``key_dir`` is the output folder ``out`` or inside it: whoever receives the
+    report folder could reverse every pseudonym with the key."""
+    keys, folder = Path(key_dir).resolve(), Path(out).resolve()
+    if keys == folder or folder in keys.parents:
+        raise ConsentError(
+            "the pseudonym key directory is inside the output folder",
+            path=str(key_dir),
+            expected=f"a key directory outside {out}",
+            hint="Give --key-dir a folder that is not handed out with the reports, or leave it out to use "
+            f"{default_key_dir()}",
+        )
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A name for a key that reveals nothing of it: a domain-separated SHA-256, recorded in the findings."""
+    return "sha256:" + hashlib.sha256(b"threadlens key fingerprint\0" + key).hexdigest()[:16]
+
+
+def read_case_key(keys_dir: str | Path, case_id: str, fingerprint: str) -> bytes:
+    """The existing key of a case, checked against the fingerprint its analysis recorded."""
+    target = key_path(keys_dir, case_id)
+    if not target.exists():
+        raise ConsentError(
+            f"no pseudonym key for case {case_id!r} (fingerprint {fingerprint})",
+            path=str(target),
+            hint="Give --key-dir the key directory the analysis used; a new key would change every pseudonym",
+        )
+    key = read_key(target)
+    if key_fingerprint(key) != fingerprint:
+        raise ConsentError(
+            f"this key's fingerprint is {key_fingerprint(key)}, the analysis recorded {fingerprint}",
+            path=str(target),
+            hint="Give --key-dir the key directory the analysis used",
+        )
+    return key
+
+
 def key_path(keys_dir: str | Path, case_id: str) -> Path:
     """Where :func:`case_key` keeps the key of a case."""
     return Path(keys_dir) / f"{key_file_stem(case_id)}.key"
@@ -363,6 +425,19 @@ def pseudonymise(messages: list[Message], manifest: Manifest, key: bytes | None 
     return _Pseudonymiser(messages, manifest, key if key is not None else derived_key(manifest.case_id)).apply()
 
 
+def pseudonymise_read(read: ReadResult, manifest: Manifest, key: bytes | None = None) -> None:
+    """:func:`pseudonymise` a read's messages in place, and with them its problems and conflicts.
+
+    A problem's reason is free text written by a reader: every @handle, DID, platform-qualified id and
+    known handle of a non-party in it is replaced by the pseudonym, even for a person who wrote nothing
+    read (a suspended account, the author of a deleted reply).
+    """
+    pseudonymiser = _Pseudonymiser(read.messages, manifest, key if key is not None else derived_key(manifest.case_id))
+    read.messages = pseudonymiser.apply()
+    read.problems = [replace(problem, reason=pseudonymiser.free_text(problem.reason)) for problem in read.problems]
+    read.conflicts = [pseudonymiser.conflict(conflict) for conflict in read.conflicts]
+
+
 class _Pseudonymiser:
     """The identities of one list of messages and the pseudonym of every non-party among them.
 
@@ -384,6 +459,9 @@ class _Pseudonymiser:
             self._learn(message.platform, message.author_id, message.author_name)
             for mention, name in _mention_pairs(message):
                 self._learn(message.platform, mention, name)
+            for revision in message.edits:
+                if revision.author_id:
+                    self._learn(message.platform, revision.author_id, revision.author_name)
         shown_segments = {a for (_, a), i in self.aliases.items() if self.shown(i)}
         self.segments = {  # id/URL path segment (normalised) → pseudonym
             alias: self.pseudonym(identity)
@@ -431,13 +509,60 @@ class _Pseudonymiser:
             changes["mentions"] = tuple(self._identity(m) for m in message.mentions)
             changes["mention_names"] = tuple(self._mention_name(message, n) for n in message.mention_names)
         changes["text"] = self._text(message, message.text)
-        changes["edits"] = tuple(
-            replace(r, id=self._scrub(r.id), text=self._text(message, r.text)) for r in message.edits
-        )
+        changes["edits"] = tuple(self._revision(message, r) for r in message.edits)
         for name in ("id", "reply_to", "quote_of", "conversation_id", "url"):
             changes[name] = self._scrub(getattr(message, name))
         changes["edited_from"] = tuple(self._scrub(i) for i in message.edited_from)
         return replace(message, **changes)
+
+    def _revision(self, message: Message, revision: Revision) -> Revision:
+        changes: dict[str, Any] = {"id": self._scrub(revision.id), "text": self._text(message, revision.text)}
+        if revision.author_id and not self.shown(revision.author_id):
+            changes |= {"author_id": self._identity(revision.author_id),
+                        "author_name": self.pseudonym(revision.author_id)}
+        return replace(revision, **changes)
+
+    def conflict(self, conflict: Conflict) -> Conflict:
+        """A conflict naming the message by its pseudonymised id."""
+        return replace(conflict, message_id=self._scrub(conflict.message_id) or conflict.message_id)
+
+    def free_text(self, text: str) -> str:
+        """Text written about the data (a reader's problem) with every non-party's handle and id replaced."""
+        parts = _PROBLEM_WORDS.split(text)
+        for index in range(0, len(parts), 2):
+            parts[index] = self._word(parts[index])
+        return "".join(parts)
+
+    def _word(self, word: str) -> str:
+        if word.startswith("@") and len(word) > 1:
+            handle = word[1:].rstrip(".:!?")
+            identity = self._any_platform(handle)
+            if identity is None:
+                shown, identity = self._is_party_handle(handle), f"?:{handle.lower()}"
+            else:
+                shown = self.shown(identity)
+            return word if shown else "@" + self.pseudonym(identity) + word[1 + len(handle):]
+        segments = _SEGMENTS.split(word)
+        for index in range(0, len(segments), 2):
+            segment = segments[index]
+            bare = segment.rstrip(".:!?")
+            if bare in self.handles and not self.shown(bare):
+                replacement = self._identity(bare)
+            elif bare.lower() in self.segments and any(c.isalpha() for c in bare):
+                replacement = self.segments[bare.lower()]
+            else:
+                continue
+            segments[index] = replacement + segment[len(bare):]
+        return self._scrub("".join(segments)) or word
+
+    def _any_platform(self, handle: str) -> str | None:
+        """The identity a handle names on any platform of the case, or None."""
+        lowered = handle.lower()
+        return next((identity for (_, alias), identity in sorted(self.aliases.items()) if alias == lowered), None)
+
+    def _is_party_handle(self, handle: str) -> bool:
+        lowered = handle.lower()
+        return any(lowered in handles for party in self.manifest.parties for handles in party.handles.values())
 
     def _identity(self, identity: str) -> str:
         if self.shown(identity):
@@ -476,7 +601,7 @@ class _Pseudonymiser:
 
     def _scrub(self, value: str | None) -> str | None:
         """An id or URL with every path segment that names a non-party replaced by their pseudonym."""
-        if not value or not self.segments:
+        if not value or (not self.segments and "did:" not in value):
             return value
         parts = _SEGMENTS.split(value)
         for index in range(0, len(parts), 2):
@@ -484,7 +609,13 @@ class _Pseudonymiser:
             bare = segment.lstrip("@").lower()
             if bare in self.segments:
                 parts[index] = segment[: len(segment) - len(bare)] + self.segments[bare]
+            elif "did:" in segment:  # a DID no message introduced (a deleted or blocked post's author)
+                parts[index] = _DID.sub(self._did, segment)
         return "".join(parts)
+
+    def _did(self, match: re.Match[str]) -> str:
+        identity = f"bsky:{match.group(0)}"
+        return match.group(0) if self.shown(identity) else self.pseudonym(identity)
 
 
 def _mention_pairs(message: Message) -> Iterable[tuple[str, str]]:

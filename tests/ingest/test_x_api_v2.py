@@ -327,3 +327,14 @@ def test_tweepy_responses_every_tweet_is_a_message(name, tmp_path):
         assert {m.id for m in messages} == {f"x:{key}" for key in tweets}
         assert sink.records == len(tweets)
         assert [p for p in sink.problems if p.severity == "error"] == []
+
+
+def test_an_error_about_a_user_writes_the_handle_as_an_at_handle_so_it_is_pseudonymised():
+    from threadlens.ingest.x_api_v2 import _error_text
+
+    error = {"value": "mallory_m", "detail": "User has been suspended: [mallory_m].", "title": "Forbidden",
+             "resource_type": "user", "resource_id": "mallory_m"}
+    assert _error_text(error) == "Forbidden: User has been suspended: [@mallory_m]."
+    assert _error_text({**error, "detail": "Suspended."}) == "Forbidden: Suspended. (user @mallory_m)"
+    assert "@" not in _error_text({"value": "20299", "detail": "Could not find tweet [20299].",
+                                   "resource_type": "tweet"})

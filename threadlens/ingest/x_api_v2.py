@@ -25,6 +25,7 @@ rejected with what they are; a file with no tweets at all is an :class:`~threadl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -234,9 +235,14 @@ def _describe(value: Any, *, page: bool = False) -> str:
 
 
 def _error_text(error: Any) -> str:
-    """One API error entry in words (``title: detail``)."""
+    """One API error entry in words (``title: detail``). A user it names is written as ``@handle``, so that
+    pseudonymisation finds the person (a suspended account wrote nothing else the case could learn them from)."""
     if not isinstance(error, dict):
         return f"API error: {error!r}"
     title = error.get("title") or "API error"
-    detail = error.get("detail") or error.get("message") or error.get("value") or ""
+    detail = str(error.get("detail") or error.get("message") or error.get("value") or "")
+    user = str(error.get("value") or error.get("resource_id") or "").lstrip("@")
+    if error.get("resource_type") == "user" and user:
+        marked = re.sub(rf"(?<![\w@]){re.escape(user)}(?!\w)", "@" + user, detail)
+        detail = marked if marked != detail else f"{detail} (user @{user})".strip()
     return f"{title}: {detail}" if detail else title
