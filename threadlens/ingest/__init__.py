@@ -9,7 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from threadlens.errors import FormatError, InputError
-from threadlens.ingest.base import READERS, Reader, Sink, SourceFile, detect_format, gc_paused
+from threadlens.ingest.base import (
+    READERS,
+    Reader,
+    Sink,
+    SourceFile,
+    detect_format,
+    folder_files,
+    gc_paused,
+    is_inside,
+    link_problem,
+)
 from threadlens.ingest.merge import merge_with_conflicts
 from threadlens.model import Conflict, InputFile, Message, Problem, ReadResult
 
@@ -87,7 +97,12 @@ def _read_each(
 ) -> None:
     for path in paths:
         top = SourceFile(path)
-        for src in _expand(top, format):
+        found = _expand(top, format, result.problems)
+        if top.is_dir and not found:
+            raise InputError("the folder holds no files to read", path=top.display,
+                             expected="export files (see 'threadlens formats')",
+                             hint="Check the path: pass the folder the exports are in")
+        for src in found:
             try:
                 reader = available[format] if format != "auto" else detect_format(src)
             except InputError as error:
@@ -97,8 +112,10 @@ def _read_each(
                                                f"skipped: {error.reason}"))
                 result.inputs.append(InputFile(src.display, src.sha256, "unrecognised", rejected=1))
                 continue
+            if src.is_dir:
+                result.problems.extend(link_problem(link) for link in folder_files(src.path)[1])
             sink = Sink(strict=strict, options=dict(options or {}))
-            messages = list(reader.read(src, sink))
+            messages = _read_one(reader, src, sink, named=format != "auto")
             result.messages.extend(messages)
             result.problems.extend(sink.problems)
             rejected = sum(1 for p in sink.problems if p.severity == "error")
@@ -112,6 +129,35 @@ def _read_each(
                     rejected=rejected,
                 )
             )
+
+
+def _read_one(reader: Reader, src: SourceFile, sink: Sink, *, named: bool) -> list[Message]:
+    """The messages ``reader`` reads from ``src``. When the user named a format that does not fit the file (it
+    fails, or reads nothing but rejected records) and another reader recognises it, the error says so."""
+    try:
+        messages = list(reader.read(src, sink))
+    except InputError as error:
+        if named:
+            _check_named_format(reader, src, error.reason)
+        raise
+    if named and not messages and any(p.severity == "error" for p in sink.problems):
+        _check_named_format(reader, src, sink.problems[0].reason)
+    return messages
+
+
+def _check_named_format(reader: Reader, src: SourceFile, failure: str) -> None:
+    """A :class:`FormatError` when another reader than the one named recognises ``src``."""
+    try:
+        other = detect_format(src)
+    except InputError:
+        return
+    if other.name != reader.name:
+        raise FormatError(
+            f"this file is not {reader.name} (read as {reader.name}: {failure}); it looks like {other.name}",
+            path=src.display,
+            expected=f"a {reader.name} file: {reader.description}",
+            hint=f"Run without --format to detect it, or with --format {other.name}",
+        )
 
 
 def read(*paths: str | Path, format: str = "auto", strict: bool = False) -> list[Message]:
@@ -137,8 +183,12 @@ def _is_metadata(name: str) -> bool:
     return lowered in NOT_EXPORTS or lowered.endswith(".provenance.json") or lowered.startswith(".")
 
 
-def _expand(src: SourceFile, format: str) -> list[SourceFile]:
-    """The inputs inside ``src``: itself, unless it is a folder no reader claims whole."""
+def _expand(src: SourceFile, format: str, problems: list[Problem]) -> list[SourceFile]:
+    """The inputs inside ``src``: itself, unless it is a folder no reader claims whole.
+
+    Symbolic links to folders, or to files outside the input, are reported in ``problems`` and not
+    followed; so is an analysis output folder of threadlens inside the input (``--out`` put there).
+    """
     if not src.path.exists() and src._data is None:
         raise InputError("file or folder not found", path=src.display, hint="Check the path and try again")
     if not src.is_dir:
@@ -151,12 +201,28 @@ def _expand(src: SourceFile, format: str) -> list[SourceFile]:
                 return [src]
         except FormatError:
             pass
+    root = src.path.resolve()
     found: list[SourceFile] = []
     for child in sorted(src.path.iterdir()):
         if _is_metadata(child.name):
             continue
-        if child.is_dir():
-            found.extend(_expand(SourceFile(child), format))
+        if child.is_symlink() and (child.is_dir() or not is_inside(child, root)):
+            problems.append(link_problem(child))
+        elif child.is_dir() and _is_analysis_folder(child):
+            problems.append(Problem(str(child), "whole folder", "skipped: an analysis output folder of threadlens "
+                                    "(findings.json), not an export", severity="warning"))
+        elif child.is_dir():
+            found.extend(_expand(SourceFile(child), format, problems))
         elif child.is_file():
             found.append(SourceFile(child, display=str(child)))
     return found
+
+
+def _is_analysis_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds the ``findings.json`` of a threadlens analysis."""
+    findings = folder / "findings.json"
+    if not findings.is_file():
+        return False
+    with findings.open("rb") as handle:
+        head = handle.read(4096)
+    return b'"schema_version"' in head and b"threadlens" in head

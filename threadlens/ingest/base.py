@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import os
 import re
 import zipfile
 import zlib
@@ -79,11 +80,23 @@ class SourceFile:
         """The first characters as text (undecodable bytes replaced), for sniffing."""
         return self.head_bytes(size).decode("utf-8-sig", errors="replace")
 
+    def first_line(self) -> str:
+        """The first non-blank line, read to its end however long (a JSON line can hold a long text)."""
+        size = 65536
+        while True:
+            data = self.head_bytes(size)
+            lines = data.split(b"\n")
+            complete = lines if len(data) < size else lines[:-1]
+            line = next((item for item in complete if item.strip()), None)
+            if line is not None or len(data) < size:
+                return (line or b"").decode("utf-8-sig", errors="replace")
+            size *= 4
+
     @cached_property
     def sha256(self) -> str:
         if self.is_dir:
             digest = hashlib.sha256()
-            for child in sorted(p for p in self.path.rglob("*") if p.is_file()):
+            for child in folder_files(self.path)[0]:
                 digest.update(child.relative_to(self.path).as_posix().encode())
                 digest.update(b"\0" + file_sha256(child).encode() + b"\n")
             return digest.hexdigest()
@@ -144,11 +157,8 @@ class SourceFile:
     def members(self) -> dict[str, SourceFile]:
         """Files inside a folder or ZIP archive, by POSIX path relative to it."""
         if self.is_dir:
-            return {
-                p.relative_to(self.path).as_posix(): SourceFile(p, display=str(p))
-                for p in sorted(self.path.rglob("*"))
-                if p.is_file()
-            }
+            files = folder_files(self.path)[0]
+            return {p.relative_to(self.path).as_posix(): SourceFile(p, display=str(p)) for p in files}
         if self.is_zip:
             return zip_members(self)
         return {}
@@ -217,6 +227,39 @@ def _member_loader(
 def _over(display: str, reason: str) -> InputError:
     return InputError(reason, path=display,
                       hint="Extract the archive and pass only the export files you need (see the README's Limits)")
+
+
+def folder_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The files inside ``folder`` (sorted), and the symbolic links skipped: a link to a folder (it could loop,
+    or lead anywhere) or to a file outside ``folder``. Inputs are read only inside the paths given."""
+    root = folder.resolve()
+    files: list[Path] = []
+    skipped: list[Path] = []
+    for parent, dirs, names in os.walk(folder):
+        base = Path(parent)
+        for name in sorted(dirs):
+            if (base / name).is_symlink():
+                skipped.append(base / name)
+        for name in names:
+            path = base / name
+            if path.is_symlink() and not is_inside(path, root):
+                skipped.append(path)
+            elif path.is_file():
+                files.append(path)
+    return sorted(files), sorted(skipped)
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, with every link resolved, lies inside the resolved folder ``root``."""
+    target = path.resolve()
+    return target == root or root in target.parents
+
+
+def link_problem(link: Path) -> Problem:
+    """The problem that reports a symbolic link not followed."""
+    kind = "a folder" if link.is_dir() else "a file outside the input"
+    return Problem(str(link), "whole file", f"skipped: a symbolic link to {kind} is not followed (inputs are read "
+                   "only inside the paths given; pass the target itself to read it)")
 
 
 @contextmanager
@@ -339,7 +382,38 @@ def detect_format(src: SourceFile) -> Reader:
                 return reader
         except (OSError, ValueError, InputError):
             continue
-    raise FormatError(
+    raise _unrecognised(src)
+
+
+# The columns the generic csv and jsonl readers need (threadlens.ingest.tabular.REQUIRED).
+TABLE_COLUMNS = "id, reply_to, author, created_at, text"
+
+
+def _unrecognised(src: SourceFile) -> FormatError:
+    """The error for a file no reader recognises; a table is told which columns it has and which it needs."""
+    suffix = "" if src.is_dir else src.path.suffix.lower()
+    found = None
+    if suffix in (".csv", ".tsv"):
+        import csv
+
+        line = src.head(65536).split("\n", 1)[0]
+        found = [name.strip() for name in next(csv.reader([line], delimiter=max(",\t;", key=line.count)), [])]
+    elif suffix in (".jsonl", ".ndjson"):
+        try:
+            record = loads_json(src.first_line())
+        except json.JSONDecodeError:
+            record = None
+        found = list(record) if isinstance(record, dict) else None
+    if found is not None:
+        table = "csv" if suffix in (".csv", ".tsv") else "jsonl"
+        return FormatError(
+            f"no reader recognises this file; its columns are: {', '.join(found) or 'none'}",
+            path=src.display,
+            expected=f"a {table} with columns {TABLE_COLUMNS}, or an export another reader knows",
+            hint=f"Map your column names with --format {table} --column, e.g. --column id=tweet_id "
+            "--column text=full_text (see 'threadlens formats')",
+        )
+    return FormatError(
         "no reader recognises this file",
         path=src.display,
         expected="one of: " + ", ".join(sorted(READERS)),

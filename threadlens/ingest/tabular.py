@@ -225,9 +225,8 @@ def sniff_jsonl(src: SourceFile) -> bool:
     """JSON lines whose first object has ``id`` and ``text`` and is not an X or ConvoKit record."""
     if src.is_dir or src.path.suffix.lower() not in (".jsonl", ".ndjson"):
         return False
-    first = next((line for line in src.head().splitlines() if line.strip()), "")
     try:
-        record = json.loads(first)
+        record = json.loads(src.first_line())
     except ValueError:
         return False
     return isinstance(record, dict) and {"id", "text"} <= record.keys() and not _OTHER_SHAPES & record.keys()

@@ -182,7 +182,11 @@ def load_data_file(src: SourceFile) -> Any:
     """The JSON value assigned in an archive data file, with errors at the file's own lines and columns."""
     text = src.text
     end = _assignment(src, text).end()
-    return parse_json(re.sub(r"[^\n]", " ", text[:end]) + text[end:], src.display)
+    body = text[end:]
+    stripped = body.rstrip()
+    if stripped.endswith(";"):  # a JavaScript statement may end in a semicolon
+        body = stripped[:-1] + body[len(stripped):]
+    return parse_json(re.sub(r"[^\n]", " ", text[:end]) + body, src.display)
 
 
 def _read_archive(top: SourceFile, archive: _Archive, sink: Sink) -> Iterator[Message]:
