@@ -61,6 +61,48 @@ def _reader_options(columns: list[str] | None, platform: str | None) -> dict:
     return options
 
 
+SHOWN_REASONS = 3
+
+
+def _check_paths(paths: list[Path]) -> None:
+    """A clear error for the first input path that does not exist, before anything else is asked of the user."""
+    from threadlens.errors import InputError
+
+    for path in paths:
+        if not path.exists():
+            raise InputError("file or folder not found", path=str(path), hint="Check the path and try again")
+
+
+def _print_problems(result, *, rest: str, conversations=()) -> None:
+    """On stderr, after a command: the records that could not be used (how many per file, the first reasons and
+    where all of them are listed), conflicting versions, and whether findings are inconclusive while records
+    were rejected. ``result`` is a :class:`~threadlens.model.ReadResult`."""
+    errors = [p for p in result.problems if p.severity == "error"]
+    if errors:
+        err_console.print(Text(f"{len(errors)} record(s) could not be used:", style="yellow"), highlight=False)
+        counts: dict[str, int] = {}
+        for problem in errors:
+            counts[problem.path] = counts.get(problem.path, 0) + 1
+        for path, count in counts.items():
+            err_console.print(Text(f"  {path}: {count}"), highlight=False)
+        for problem in errors[:SHOWN_REASONS]:
+            err_console.print(Text(f"  first: {problem.path}: {problem.position}: {problem.reason}"), highlight=False)
+        err_console.print(Text(f"  every one is listed in {rest}"), highlight=False)
+    conflicts = getattr(result, "conflicts", [])
+    if conflicts:
+        ids = ", ".join(conflict.message_id for conflict in conflicts[:SHOWN_REASONS])
+        err_console.print(Text("warning: ", style="yellow") + Text(
+            f"{len(conflicts)} message(s) have versions that disagree between files ({ids}"
+            f"{', …' if len(conflicts) > SHOWN_REASONS else ''}); every version is kept and findings resting on "
+            f"them are inconclusive (see {rest})"), highlight=False)
+    inconclusive = sum(1 for conversation in conversations if conversation.inconclusive)
+    if errors and inconclusive:
+        err_console.print(Text("warning: ", style="yellow") + Text(
+            f"{inconclusive} conversation(s) are inconclusive, and {len(errors)} record(s) could not be used: a "
+            "rejected record may be one of the messages they miss; fix the input and analyse again"),
+            highlight=False)
+
+
 def _version(value: bool) -> None:
     if value:
         console.print(f"threadlens {__version__}")
@@ -102,7 +144,6 @@ def inspect(
 
     result = read_inputs(paths, format=format, strict=strict, options=_reader_options(column, platform))
     summaries = summarise_conversations(build_graph(result.messages))
-    problems = [p for p in result.problems if p.severity == "error"]
     if as_json:
         payload = {
             "inputs": [
@@ -126,12 +167,7 @@ def inspect(
             "conversation_id", "messages", "participants", "first", "last", "depth",
             "missing_parents", "edited", "deleted")))
     console.print(table)
-    if problems:
-        err_console.print(f"[yellow]{len(problems)} record(s) could not be used:[/]")
-        for problem in problems[:20]:
-            err_console.print(f"  {problem.path}: {problem.position}: {problem.reason}", markup=False)
-        if len(problems) > 20:
-            err_console.print(f"  … and {len(problems) - 20} more (see --json)")
+    _print_problems(result, rest="the output of 'threadlens inspect --json'")
 
 
 fetch_app = typer.Typer(
