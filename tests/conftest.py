@@ -25,3 +25,9 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not present")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _key_dir(tmp_path_factory, monkeypatch):
+    """Pseudonym keys of every test in a folder of its own, never the user's data directory."""
+    monkeypatch.setenv("THREADLENS_KEY_DIR", str(tmp_path_factory.mktemp("keys")))

@@ -212,7 +212,7 @@ def test_reports_are_written_per_case(submissions, tmp_path):
 
 
 def test_a_task_lost_on_the_cluster_is_a_failed_row_and_the_rest_finish(submissions, tmp_path, monkeypatch):
-    import threadlens.batch as module
+    from threadlens.batch import run as module
 
     def dies_on_rota(job):
         if job["submission"] == "rota-thread":
@@ -228,12 +228,12 @@ def test_a_task_lost_on_the_cluster_is_a_failed_row_and_the_rest_finish(submissi
 
 
 def test_an_interrupted_run_is_recorded_as_such(submissions, tmp_path, monkeypatch):
-    import threadlens.batch as module
+    from threadlens.report import tables
 
     def interrupt(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(module, "write_tables", interrupt)
+    monkeypatch.setattr(tables, "write_batch_tables", interrupt)
     with pytest.raises(KeyboardInterrupt):
         local(submissions, tmp_path / "out")
 
@@ -256,8 +256,8 @@ def test_the_sample_threads_are_submissions(tmp_path):
 
 def test_a_submission_that_crashes_is_a_failed_row_not_an_exception(tmp_path):
     job = {"submission": "s", "case_id": "c", "output": str(tmp_path / "out"), "definition": str(tmp_path / "nope"),
-           "definition_sha256": "0", "paths": [], "manifest": None, "key_path": str(tmp_path / "k"),
-           "reveal": False, "html": False, "pdf": False, "fingerprint": "f"}
+           "definition_sha256": "0", "paths": [], "manifest": None, "key_dir": str(tmp_path / "k"),
+           "reveal": False, "html": False, "pdf": False, "fingerprint": "f", "today": "2026-06-01"}
 
     row = run_submission(job)
 

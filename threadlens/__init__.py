@@ -7,17 +7,22 @@ from typing import Any
 
 __version__ = "0.1.0"
 
+# ``threadlens.batch`` is the function, bound here once: importing the package ``threadlens/batch/`` sets the
+# attribute to the package, and this import, which comes after, sets it back. The package's ``__init__``
+# imports only the standard library, so this keeps ``import threadlens`` fast.
+from threadlens.batch import batch
+
 _API = {
     "read": "threadlens.ingest",
     "read_inputs": "threadlens.ingest",
     "build_graph": "threadlens.thread",
     "score_texts": "threadlens.scoring",
     "analyse": "threadlens.analysis",
-    "batch": "threadlens.batch",
+    "analyse_case": "threadlens.pipeline",
     "load_definition": "threadlens.definition",
 }
 
-__all__ = ["__version__", *_API]
+__all__ = ["__version__", "batch", *_API]
 
 
 def __getattr__(name: str) -> Any:

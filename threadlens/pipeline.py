@@ -1,74 +1,160 @@
-"""One case through the whole pipeline: read → pseudonymise → thread → score → analyse → write.
+"""One case through the whole pipeline: consent → read → minimise → pseudonymise → thread → score → analyse → write.
 
-Each stage is a plain function of the previous stage's output; this module only wires them, so the
-CLI's ``analyse`` and the batch runner do exactly the same thing to every case.
+Each stage is a plain function of the previous stage's output; this module only wires them. :func:`analyse_case`
+is the one entry point, so the CLI's ``analyse``, each batch task and a Python caller check consent the same way
+and do exactly the same thing to every case.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from threadlens.definition import Definition, load_definition
-from threadlens.model import Case
+from threadlens.errors import ConsentError, InputError
+from threadlens.model import Case, ReadResult
 
 if TYPE_CHECKING:
     from threadlens.privacy import Manifest
 
+NO_MANIFEST = "analysed without a consent manifest: no scope limits the messages analysed"
 
-def run_case(
+
+def analyse_case(
     paths: Iterable[str | Path],
+    out: str | Path | None = None,
     *,
+    consent: str | Path | Manifest | None = None,
+    allow_unconsented: bool = False,
+    case_id: str | None = None,
     format: str = "auto",
     strict: bool = False,
     reader_options: dict | None = None,
     definition: str | Path | Definition | None = None,
-    manifest_path: str | Path | Manifest | None = None,
     reveal: bool = False,
-    pseudonym_key_file: str | Path | None = None,
+    key_dir: str | Path | None = None,
+    html: bool = True,
+    pdf: bool = True,
+    today: date | None = None,
 ) -> Case:
-    """Read the exports of one case and analyse them.
+    """Analyse one case under its consent, and write its outputs into ``out`` when given.
 
-    With a consent manifest, authors who are not parties named in it are pseudonymised (in names,
-    ids and @mentions) before anything else sees the messages, unless ``reveal`` is set. The pseudonyms
-    are keyed by ``pseudonym_key_file`` (see :func:`threadlens.privacy.case_key`); without one, by a key
-    derived from the case id, which is reproducible but not secret.
+    The one place consent is enforced, for the CLI, the batch runner and Python alike: ``consent`` (a
+    ``submission.toml``) is checked (keys, dates against ``today``, and that one of its parties appears in
+    the data); without one, the case is refused unless ``allow_unconsented`` (then everyone is pseudonymised
+    and the record says no consent was given; ``case_id`` names it). Messages outside the manifest's
+    ``[scope_rules]`` are left out right after reading (:func:`threadlens.scope.minimise`). Unless
+    ``reveal``, non-parties are pseudonymised with the case's key from ``key_dir`` (created there on first
+    use; default: :func:`threadlens.privacy.default_key_dir`, never inside ``out``).
+
+    >>> from threadlens import analyse_case
+    >>> analyse_case(["thread.jsonl"])  # doctest: +SKIP
+    Traceback (most recent call last):
+    threadlens.errors.ConsentError: no consent manifest given (expected --consent submission.toml ...
     """
-    from threadlens.analysis import analyse
     from threadlens.ingest import read_inputs
-    from threadlens.privacy import derived_key, load_manifest, pseudonymise, read_key
+    from threadlens.privacy import key_fingerprint, load_manifest, unconsented
+
+    if consent is not None:
+        manifest = load_manifest(consent)
+        manifest.check_dates(today or datetime.now(UTC).date())
+    elif allow_unconsented:
+        manifest = unconsented(case_id or (Path(out).resolve().name if out is not None else "unconsented"))
+    else:
+        raise ConsentError(
+            "no consent manifest given",
+            expected="--consent submission.toml (see docs/submissions.md)",
+            hint="Only exported or consented data may be analysed; --allow-unconsented (allow_unconsented=True) "
+            "analyses anyway and records it",
+        )
+    chosen = load_definition(definition)
+    read = read_inputs(paths, format=format, strict=strict, options=reader_options)
+    if not read.messages:
+        raise NothingRead(read)
+    if manifest.path is not None:
+        manifest.check_belongs_to(read.messages)
+    key = _key(manifest, reveal, key_dir, out)
+    case = _run_stages(read, manifest, chosen, key)
+    case.options = {
+        "format": format,
+        "strict": strict,
+        "reader_options": reader_options or {},
+        "definition": _definition_option(definition),
+        "manifest": manifest.path,
+        "unconsented": manifest.path is None,
+        "reveal": reveal,
+        "pseudonymised": not reveal,
+        "pseudonym_key": key_fingerprint(key) if key is not None else None,
+    }
+    if out is not None:
+        write_outputs(case, out, html=html, pdf=pdf)
+    return case
+
+
+class NothingRead(InputError):
+    """Not one message could be read from the inputs; ``read`` holds the files and the records rejected."""
+
+    def __init__(self, read: ReadResult) -> None:
+        first = next((p for p in read.problems if p.severity == "error"), None)
+        detail = f"; first: {first.path}: {first.position}: {first.reason}" if first else ""
+        super().__init__(
+            f"no message could be read{detail}",
+            expected="export files threadlens reads (see 'threadlens formats')",
+            hint="Check the paths and formats; 'threadlens inspect PATH...' shows what each file holds",
+        )
+        self.read = read
+
+
+def _key(manifest: Manifest, reveal: bool, key_dir: str | Path | None, out: str | Path | None) -> bytes | None:
+    """The pseudonym key of the case (None when revealing), from ``key_dir`` or the default key directory,
+    which must not lie inside the output folder."""
+    from threadlens.privacy import case_key, check_key_dir, default_key_dir
+
+    if reveal:
+        return None
+    folder = Path(key_dir) if key_dir is not None else default_key_dir()
+    if out is not None:
+        check_key_dir(folder, out)
+    return case_key(folder, manifest.case_id)
+
+
+def _run_stages(read: ReadResult, manifest: Manifest, chosen: Definition, key: bytes | None) -> Case:
+    """minimise → pseudonymise → thread → score → analyse, on messages already read and consent already checked."""
+    from threadlens.analysis import analyse
+    from threadlens.privacy import pseudonymise_read
+    from threadlens.scope import UNCHECKED, context_used, minimise
     from threadlens.scoring import score_messages
     from threadlens.thread import build_graph
 
-    chosen = load_definition(definition)
-    read = read_inputs(paths, format=format, strict=strict, options=reader_options)
-    manifest = load_manifest(manifest_path) if manifest_path else None
-    pseudonymised = manifest is not None and not reveal
-    if pseudonymised:
-        key = read_key(pseudonym_key_file) if pseudonym_key_file else derived_key(manifest.case_id)
-        read.messages = pseudonymise(read.messages, manifest, key=key)
+    record: dict[str, Any] = {"checked": manifest.scope_rules is not None, "warning": None}
+    context: dict[str, str] = {}
+    if manifest.scope_rules is not None:
+        minimised = minimise(read.messages, manifest.scope_rules)
+        if not minimised.messages:
+            raise ConsentError(
+                f"no message read is inside the manifest's scope_rules ({minimised.left_out_count} left out)",
+                path=manifest.path, position="scope_rules",
+                hint="Check the conversation ids and the window; 'threadlens inspect PATH... --consent FILE' "
+                "shows what is in and out",
+            )
+        read.messages, context = minimised.messages, minimised.context
+        record |= {"left_out": minimised.left_out_count, "left_out_by_file": minimised.left_out,
+                   "conversations_not_found": list(minimised.missing_conversations)}
+    else:
+        record["warning"] = NO_MANIFEST if manifest.path is None else UNCHECKED
+    if key is not None:
+        before = read.messages
+        pseudonymise_read(read, manifest, key=key)
+        context = {new.id: context[old.id] for old, new in zip(before, read.messages, strict=True) if old.id in context}
     graph = build_graph(read.messages)
     scores = score_messages(graph.messages(), definition=chosen)
     findings = analyse(read.messages, definition=chosen, scores=scores, graph=graph)
-    return Case(
-        read=read,
-        graph=graph,
-        scores=scores,
-        findings=findings,
-        consent=manifest.record() if manifest is not None else None,
-        options={
-            "format": format,
-            "strict": strict,
-            "reader_options": reader_options or {},
-            "definition": _definition_option(definition),
-            "manifest": manifest.path if manifest is not None else None,
-            "unconsented": manifest is not None and manifest.path is None,
-            "reveal": reveal,
-            "pseudonymised": pseudonymised,
-            "pseudonym_key_file": str(pseudonym_key_file) if pseudonymised and pseudonym_key_file else None,
-        },
-    )
+    record["context"] = [{"id": key_id, "why": why} for key_id, why in sorted(context.items())]
+    record["context_used_by"] = context_used(findings, set(context))
+    consent = manifest.record() | {"minimisation": record}
+    return Case(read=read, graph=graph, scores=scores, findings=findings, consent=consent)
 
 
 def _definition_option(definition: str | Path | Definition | None) -> str | None:
@@ -95,12 +181,13 @@ def write_outputs(case: Case, out: str | Path, *, html: bool = True, pdf: bool =
     return written
 
 
-def case_from_outputs(out_dir: str | Path) -> Case:
+def case_from_outputs(out_dir: str | Path, *, key_dir: str | Path | None = None, today: date | None = None) -> Case:
     """The case behind an analysis folder, analysed again from its recorded inputs, to regenerate its reports.
 
-    ``findings.json`` records every input's SHA-256, the definition's name and SHA-256 and the options;
-    an input that is missing or changed, or a definition that changed since, is a clear error rather
-    than a report that no longer matches its findings.
+    ``findings.json`` records every input's SHA-256, the consent manifest's, the definition's name and SHA-256
+    and the options; an input or manifest that is missing or changed, a definition that changed since, or a
+    retention date that has passed is a clear error rather than a report that no longer matches its findings
+    (or one the consent no longer allows).
     """
     import json
 
@@ -119,12 +206,9 @@ def case_from_outputs(out_dir: str | Path) -> Case:
         raise ReportError(f"findings.json cannot be read ({error})", path=str(record_path),
                           expected="the findings.json written by 'threadlens analyse'") from None
     options = record.get("options") or {}
-    manifest = options.get("manifest")
-    if options.get("unconsented"):
-        from threadlens.privacy import unconsented
-
-        manifest = unconsented((record.get("consent") or {}).get("case_id") or folder.name)
-    if options.get("pseudonymised") and not manifest:
+    consent = record.get("consent") or {}
+    manifest = _recorded_manifest(folder, options.get("manifest"), consent.get("sha256"))
+    if options.get("pseudonymised") and not manifest and not options.get("unconsented"):
         raise ReportError("this analysis pseudonymised authors, but findings.json names no consent manifest",
                           path=str(record_path), hint="Run 'threadlens analyse' again with the manifest")
 
@@ -153,7 +237,33 @@ def case_from_outputs(out_dir: str | Path) -> Case:
             f"{recorded_definition['sha256']})",
             path=str(chosen.path), hint="Restore the definition, or run 'threadlens analyse' again",
         )
-    return run_case(top_level, format=options.get("format", "auto"), strict=bool(options.get("strict")),
-                    reader_options=options.get("reader_options"),
-                    definition=chosen, manifest_path=manifest, reveal=bool(options.get("reveal")),
-                    pseudonym_key_file=options.get("pseudonym_key_file"))
+    case_id = consent.get("case_id") or folder.name
+    if options.get("pseudonymised"):
+        from threadlens.privacy import default_key_dir, read_case_key
+
+        key_dir = key_dir if key_dir is not None else default_key_dir()
+        read_case_key(key_dir, case_id, options.get("pseudonym_key") or "")  # never a new key: pseudonyms would change
+    return analyse_case(top_level, consent=manifest, allow_unconsented=bool(options.get("unconsented")),
+                        case_id=case_id, format=options.get("format", "auto"),
+                        strict=bool(options.get("strict")), reader_options=options.get("reader_options"),
+                        definition=chosen, reveal=bool(options.get("reveal")),
+                        key_dir=key_dir, today=today)
+
+
+def _recorded_manifest(folder: Path, recorded: str | None, sha256: str | None) -> Path | None:
+    """The consent manifest an analysis recorded, found as given or beside the folder, and unchanged since."""
+    from threadlens.errors import ReportError
+    from threadlens.ingest.base import file_sha256
+
+    if not recorded:
+        return None
+    located = next((p for p in (Path(recorded), folder / recorded) if p.is_file()), None)
+    if located is None:
+        raise ConsentError("the consent manifest of this analysis is missing", path=recorded,
+                           hint="Run 'threadlens report' from the folder 'threadlens analyse' ran in")
+    if sha256 and file_sha256(located) != sha256:
+        raise ReportError(
+            f"the consent manifest changed since the analysis (SHA-256 {file_sha256(located)}, recorded {sha256})",
+            path=str(located), hint="Run 'threadlens analyse' again under the changed manifest",
+        )
+    return located

@@ -33,9 +33,11 @@ from typing import Any
 
 from threadlens.errors import ConsentError
 from threadlens.model import Conflict, Message, ReadResult, Revision
+from threadlens.scope import ScopeRules, parse_scope_rules
 
 MANIFEST_NAME = "submission.toml"
 REQUIRED_KEYS = ("case_id", "submitted_by", "parties", "consent_basis", "consent_date", "scope", "retention_date")
+OPTIONAL_KEYS = ("scope_rules",)
 PARTY_KEYS = ("name", "role", "handles")
 # Manifest platform keys that name the same ``Message.platform`` under another name. Other keys (``whatsapp``
 # for a CSV of a group chat, say) are taken as the platform's name.
@@ -95,6 +97,7 @@ class Manifest:
     retention_date: date | None
     path: str | None = None
     sha256: str | None = None
+    scope_rules: ScopeRules | None = None
 
     def record(self) -> dict[str, Any]:
         """The consent record every output carries: the manifest's content, path and SHA-256 (JSON-ready)."""
@@ -106,6 +109,7 @@ class Manifest:
             "consent_basis": self.consent_basis,
             "consent_date": self.consent_date.isoformat() if self.consent_date else None,
             "scope": self.scope,
+            "scope_rules": self.scope_rules.record() if self.scope_rules else None,
             "retention_date": self.retention_date.isoformat() if self.retention_date else None,
             "parties": [
                 {"name": p.name, "role": p.role, "handles": {k: list(v) for k, v in p.handles.items()}}
@@ -121,6 +125,25 @@ class Manifest:
         }
         keys.discard("")
         return next((party for party in self.parties if party.matches(platform, keys)), None)
+
+    def check_belongs_to(self, messages: Iterable[Message]) -> None:
+        """A :class:`ConsentError` unless one party's handle or id appears in ``messages`` (as author or mention):
+        a manifest of another case must not cover these exports."""
+        for message in messages:
+            if self.party_of(message.platform, message.author_id, message.author_name, *message.mention_names) or any(
+                self.party_of(message.platform, mention) for mention in message.mentions
+            ):
+                return
+        named = "; ".join(
+            f"{p.name}: " + ", ".join(h for handles in p.handles.values() for h in handles) for p in self.parties
+        )
+        raise ConsentError(
+            f"no party of this manifest appears in the data ({named})",
+            path=self.path,
+            position="parties",
+            expected="the handle or id of at least one party as an author or mention in the exports",
+            hint="Check that this is the manifest of these exports and that the parties' handles are right",
+        )
 
     def check_dates(self, today: date) -> None:
         """A :class:`ConsentError` when consent is dated after ``today`` or the retention date has passed."""
@@ -171,13 +194,13 @@ def load_manifest(path: str | Path | Manifest) -> Manifest:
         table = tomllib.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConsentError(f"the consent manifest is not valid TOML: {error}", path=where, hint=HELP) from None
-    unknown = sorted(set(table) - set(REQUIRED_KEYS))
+    unknown = sorted(set(table) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
     if unknown:
         raise ConsentError(
             f"unknown key {unknown[0]!r}",
             path=where,
             position=unknown[0],
-            expected="only: " + ", ".join(REQUIRED_KEYS),
+            expected="only: " + ", ".join(REQUIRED_KEYS + OPTIONAL_KEYS),
             hint="Check the key's spelling. " + HELP,
         )
     fields = {key: _required_text(table, key, where) for key in ("case_id", "submitted_by", "consent_basis", "scope")}
@@ -197,6 +220,7 @@ def load_manifest(path: str | Path | Manifest) -> Manifest:
         retention_date=retention_date,
         path=where,
         sha256=hashlib.sha256(data).hexdigest(),
+        scope_rules=parse_scope_rules(table["scope_rules"], where) if "scope_rules" in table else None,
     )
 
 

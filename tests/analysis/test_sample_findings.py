@@ -16,7 +16,7 @@ def analysed(name: str):
     pipeline = pytest.importorskip("threadlens.pipeline")
     if not hasattr(pytest.importorskip("threadlens.scoring"), "score_messages"):
         pytest.skip("the scorer is not written yet")
-    return pipeline.run_case([SAMPLES / name])
+    return pipeline.analyse_case([SAMPLES / name], consent=SAMPLES / name / "submission.toml")
 
 
 def test_seed_pattern_is_found_with_the_right_three_messages():

@@ -24,7 +24,7 @@ import pyarrow as pa
 from threadlens import __version__
 from threadlens.io import atomic_write_bytes, atomic_write_text
 from threadlens.model import LEVEL_NAMES, Case, Conflict, Escalation
-from threadlens.report.view import all_chains
+from threadlens.report.view import all_chains, author_names
 
 SCHEMA_VERSION = "1.0"
 FLOAT_DIGITS = 4
@@ -228,3 +228,125 @@ def _iso(moment: datetime | None) -> str | None:
 def _compact(value: Any) -> str:
     """JSON on one line with sorted keys, for a table cell."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+# The tables of a batch output (``threadlens batch``): per-case conversations, and the run's combined tables.
+SUMMARY_COLUMNS = (
+    "submission",
+    "case_id",
+    "status",
+    "reason",
+    "messages",
+    "conversations",
+    "first_escalators",
+    "chains",
+    "output",
+    "seconds",
+)
+ERROR_COLUMNS = ("submission", "file", "position", "severity", "reason")
+
+
+def conversations_frame(case: Case) -> pd.DataFrame:
+    """One row per conversation: its size, completeness, first escalation (who, when, why) and chains."""
+    names = author_names(case)
+    rows = []
+    for conversation in case.findings.conversations:
+        first = conversation.first_escalation
+        done = conversation.completeness
+        rows.append(
+            {
+                "case_id": case.consent.get("case_id") if case.consent else None,
+                "conversation_id": conversation.conversation_id,
+                "messages": len(conversation.message_ids),
+                "first_escalation_id": first.message_id if first else None,
+                "first_escalator_id": first.author_id if first else None,
+                "first_escalator": names.get(first.author_id, first.author_id) if first else None,
+                "first_escalation_at": first.created_at if first else None,
+                "first_escalation_level": LEVEL_NAMES[first.level] if first else None,
+                "first_escalation_reasons": "; ".join(first.reasons) if first else None,
+                "branch_escalations": len(conversation.branch_escalations),
+                "chains": len(conversation.chains),
+                "inconclusive": conversation.inconclusive,
+                "inconclusive_reasons": "; ".join(conversation.inconclusive_reasons),
+                "placeholders": done.placeholders,
+                "missing_parents": len(done.missing_parents),
+                "deleted": done.deleted,
+                "edited": done.edited,
+                "out_of_order": len(done.out_of_order),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=_CONVERSATION_COLUMNS)
+    frame["first_escalation_at"] = pd.to_datetime(frame["first_escalation_at"], utc=True)
+    return frame
+
+
+_CONVERSATION_COLUMNS = (
+    "case_id",
+    "conversation_id",
+    "messages",
+    "first_escalation_id",
+    "first_escalator_id",
+    "first_escalator",
+    "first_escalation_at",
+    "first_escalation_level",
+    "first_escalation_reasons",
+    "branch_escalations",
+    "chains",
+    "inconclusive",
+    "inconclusive_reasons",
+    "placeholders",
+    "missing_parents",
+    "deleted",
+    "edited",
+    "out_of_order",
+)
+
+
+def summary_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The batch summary: one row per submission, by name, with ``SUMMARY_COLUMNS``."""
+    frame = pd.DataFrame([{name: row.get(name) for name in SUMMARY_COLUMNS} for row in rows], columns=SUMMARY_COLUMNS)
+    for name in ("messages", "conversations", "chains"):
+        frame[name] = frame[name].astype("Int64")
+    frame["seconds"] = frame["seconds"].astype(float)
+    return frame.sort_values("submission", kind="stable").reset_index(drop=True)
+
+
+def write_batch_tables(out: Path, summary: pd.DataFrame, rows: list[dict[str, Any]]) -> None:
+    """``messages.parquet``, ``findings.parquet``, ``errors.csv`` and ``summary.csv`` of a run, each atomically."""
+    analysed = [row for row in rows if row["status"] in ("ok", "skipped")]
+    atomic_write_bytes(out / "messages.parquet", parquet_bytes(_gather(out, analysed, "messages.parquet")))
+    atomic_write_bytes(out / "findings.parquet", parquet_bytes(_gather(out, analysed, "conversations.parquet")))
+    errors = [
+        {
+            "submission": row["submission"],
+            "file": row.get("file") or "",
+            "position": "",
+            "severity": "error",
+            "reason": row["reason"],
+        }
+        for row in rows
+        if row["status"] in ("rejected", "failed")
+    ] + [{"submission": row["submission"], **problem} for row in rows for problem in row.get("problems", [])]
+    errors_frame = pd.DataFrame(errors, columns=ERROR_COLUMNS).sort_values(["submission"], kind="stable")
+    atomic_write_text(out / "errors.csv", csv_text(errors_frame))
+    atomic_write_text(out / "summary.csv", csv_text(summary))
+
+
+def _gather(out: Path, rows: list[dict[str, Any]], name: str) -> pd.DataFrame:
+    """The per-case tables ``name`` of the analysed submissions, one frame with a ``submission`` column."""
+    import pyarrow.parquet as pq
+
+    tables = []
+    for row in sorted(rows, key=lambda r: r["submission"]):
+        table = pq.read_table(out / "cases" / row["submission"] / name)
+        tables.append(table.add_column(0, "submission", pa.array([row["submission"]] * table.num_rows, pa.string())))
+    if not tables:
+        return pd.DataFrame({"submission": pd.Series(dtype="string")})
+    return pa.concat_tables(tables, promote_options="permissive").to_pandas(types_mapper=pd.ArrowDtype)
+
+
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
+    """A frame as Parquet file contents."""
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
