@@ -134,3 +134,58 @@ def build_sample_case() -> Case:
                "consented_at": "2024-03-05T09:00:00Z", "signed_by": "Zoë Ça <panel@example.org>"}
     return Case(read=read, graph=ThreadGraph(graph), scores=scores, findings=findings, consent=consent,
                 options={"format": "auto", "strict": False, "reveal": False, "pseudonymised": True})
+
+
+def with_unrelated_conversations(case: Case, count: int = 3, hours_before: float = 24.0) -> Case:
+    """``case`` plus ``count`` one-message conversations from ``hours_before`` hours earlier: they stretch a
+    whole-case time axis the way unrelated messages of the day before do."""
+    for index in range(count):
+        message = Message(
+            id=f"reddit:t3_old{index}", platform="reddit", author_id="reddit:news_desk", author_name="news_desk",
+            created_at=START - timedelta(hours=hours_before - index), text=f"Unrelated notice {index}.",
+            conversation_id=f"reddit:t3_old{index}",
+        )
+        case.read.messages.append(message)
+        case.graph.graph.add_node(message.id, message=message, missing=False, conversation=message.id, depth=0)
+        case.graph.graph.graph["conversations"] = {message.id: [message.id], **case.graph.conversations()}
+        case.graph.graph.graph["completeness"][message.id] = Completeness(messages=1)
+        case.scores[message.id] = Score(0.02, 0, False, (), (), "lexicon", "1")
+        case.findings.conversations.insert(0, ConversationFindings(message.id, (message.id,), None))
+    return case
+
+
+def build_large_case(conversations: int = 40, per_conversation: int = 50) -> Case:
+    """``conversations`` conversations of ``per_conversation`` messages over several days, each with a provocation,
+    a reaction and an accusation, analysed by the real analysis from hand-made scores."""
+    from threadlens.analysis import analyse
+    from threadlens.thread import build_graph
+
+    messages: list[Message] = []
+    scores: dict[str, Score] = {}
+    for c in range(conversations):
+        begin = START + timedelta(hours=5 * c)
+        for n in range(per_conversation):
+            level, accusation, reply = 0, False, n - 1 if n else None
+            if n == 10:
+                level = 3
+            elif n == 11:
+                level = 2
+            elif n == 12:
+                accusation = True
+            author = {9: "a", 10: "b", 11: "a", 12: "b"}.get(n, f"p{n % 7}")
+            text = {10: "You lot are dogs.", 11: "How dare you, idiot!", 12: "This is abuse, reported."}.get(
+                n, f"Message {n} of thread {c}.")
+            message = Message(
+                id=f"reddit:t1_{c}_{n}", platform="reddit", author_id=f"reddit:{author}{c % 5}",
+                author_name=f"{author}{c % 5}", created_at=begin + timedelta(minutes=2 * n), text=text,
+                reply_to=f"reddit:t1_{c}_{reply}" if reply is not None else None, conversation_id=f"reddit:t3_{c}",
+            )
+            messages.append(message)
+            words = tuple(word for word in ("dogs", "idiot") if word in text)
+            scores[message.id] = Score(
+                value=min(0.2 * level + 0.05, 1.0), level=level, hostile=level >= 2, categories=(),
+                evidence=tuple(Evidence(text.index(w), text.index(w) + len(w), w, "lexicon", w, 0.2) for w in words),
+                scorer="lexicon", version="1", accusation=accusation)
+    graph = build_graph(messages)
+    findings = analyse(messages, scores=scores, graph=graph)
+    return Case(read=ReadResult(messages=messages), graph=graph, scores=scores, findings=findings)

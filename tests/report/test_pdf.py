@@ -123,3 +123,50 @@ def test_missing_main_font_names_its_package(monkeypatch):
             fonts.find_fonts()
     finally:
         fonts.find_fonts.cache_clear()
+
+
+def test_first_page_puts_each_chain_side_by_side_in_words(pages):
+    first = _flat(pages[0])
+    for row in ROWS[1:4]:  # the provocation, the reaction and the accusation
+        assert _flat(row[4][:40]) in first, row[0]
+    assert _flat("came 4.0 min after a level 3 abusive provocation by bob_k aimed at its author") in first
+    assert first.index(_flat("Provocation → reaction → accusation")) < first.index(_flat("who escalated first"))
+
+
+def test_civil_messages_say_no_hostile_language_was_found(pages):
+    text = " ".join("\n".join(pages).split())
+    assert "no hostile language found" in text
+
+
+@needs_fonts
+def test_a_thousand_emoji_do_not_crash_the_pdf(sample_case):
+    sample_case.read.messages[0].text = "😡" * 1000
+    sample_case.graph.message("reddit:t1_a1").text = "😡" * 1000
+    text = _flat("".join(page.extract_text() for page in pypdf.PdfReader(BytesIO(render_pdf(sample_case))).pages))
+    assert text.replace("\u200e", "").count("😡") >= 1000
+
+
+@needs_fonts
+def test_a_very_long_message_is_cut_with_its_length_and_hash_noted(sample_case):
+    import hashlib
+
+    from threadlens.limits import MAX_PDF_MESSAGE_CHARS
+
+    long_text = "word " * 200_000  # a million characters
+    sample_case.graph.message("reddit:t1_a1").text = long_text
+    reader = pypdf.PdfReader(BytesIO(render_pdf(sample_case)))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert f"{MAX_PDF_MESSAGE_CHARS:,} of {len(long_text):,} characters shown" in text
+    assert hashlib.sha256(long_text.encode()).hexdigest() in text
+    assert len(reader.pages) < 15
+
+
+@needs_fonts
+def test_the_timeline_gives_the_disputed_conversation_its_own_axis_with_readable_ticks(sample_case):
+    from tests.report.sample_case import with_unrelated_conversations
+
+    case = with_unrelated_conversations(sample_case, hours_before=24)
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(BytesIO(render_pdf(case))).pages)
+    assert "The whole case: a row per conversation" in text
+    assert "a row per participant" in text
+    assert "2024-03-01 18:00" in text and "18:10" in text  # the conversation's own 25 minutes, date once

@@ -7,10 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 from threadlens import __version__
-from threadlens.model import LEVEL_NAMES, Case, Chain, Completeness, Escalation, Evidence, Message, Score
+from threadlens.model import (
+    LEVEL_NAMES,
+    Case,
+    Chain,
+    Completeness,
+    ConversationFindings,
+    Escalation,
+    Evidence,
+    Message,
+    Score,
+)
 
 # An ordered, colour-blind-safe scale (sampled from inferno): lightness falls as the level rises.
 LEVEL_COLOURS: tuple[str, ...] = ("#F8D647", "#F1781C", "#BA3853", "#6A176C", "#130930")
@@ -22,10 +33,23 @@ NOTABLE = 0.03  # model words that moved a score less than this are summed in on
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """A run of message text, marked when evidence fired on it."""
+    """A run of message text: ``marked`` where evidence raised the score, ``lowers`` where it lowered it."""
 
     text: str
     marked: bool
+    lowers: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceLine:
+    """One line of evidence in words, and its tone: ``raises``, ``lowers`` or ``neutral`` (baseline, sums)."""
+
+    text: str
+    tone: str = "raises"
+
+
+NO_HOSTILE_LANGUAGE = "no hostile language found"
+ROLES = ("provocation", "reaction", "accusation")
 
 
 def utc(moment: datetime | None, *, seconds: bool = True) -> str:
@@ -83,46 +107,60 @@ def notable_evidence(score: Score | None) -> list[Evidence]:
     return sorted(kept, key=lambda e: (-abs(e.contribution), e.start, e.name))
 
 
+def _raising_spans(score: Score) -> list[tuple[int, int]]:
+    """The spans that carry the hostility: the score's own ``spans`` when the scorer gives them, else the
+    notable evidence that raised the score."""
+    spans = getattr(score, "spans", None)
+    if spans is not None:
+        return [(int(start), int(end)) for start, end in spans]
+    return [(e.start, e.end) for e in notable_evidence(score) if e.contribution > 0 and e.kind != "bias"]
+
+
 def evidence_segments(text: str, score: Score | None) -> list[Segment]:
-    """The text cut into runs, notable evidence spans (merged where they overlap) marked."""
-    spans = sorted(
-        (max(0, e.start), min(len(text), e.end))
-        for e in notable_evidence(score)
-        if e.end > e.start and e.start < len(text)
-    )
-    merged: list[list[int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
+    """The text cut into runs: what raised the score marked, what lowered it (quotation, negation…) marked apart.
+
+    A civil message (level 0) has nothing marked: no words of it are hostile."""
+    if score is None or score.level == 0 or not text:
+        return [Segment(text, False)] if text else []
+    raising = _clipped(_raising_spans(score), len(text))
+    lowering = _clipped([(e.start, e.end) for e in notable_evidence(score) if e.contribution < 0], len(text))
+    bounds = sorted({0, len(text), *(edge for span in (*raising, *lowering) for edge in span)})
     segments: list[Segment] = []
-    cursor = 0
-    for start, end in merged:
-        if start > cursor:
-            segments.append(Segment(text[cursor:start], False))
-        segments.append(Segment(text[start:end], True))
-        cursor = end
-    if cursor < len(text):
-        segments.append(Segment(text[cursor:], False))
+    for start, end in pairwise(bounds):
+        marked = any(s <= start and end <= e for s, e in raising)
+        lowers = not marked and any(s <= start and end <= e for s, e in lowering)
+        if segments and (segments[-1].marked, segments[-1].lowers) == (marked, lowers):
+            segments[-1] = Segment(segments[-1].text + text[start:end], marked, lowers)
+        else:
+            segments.append(Segment(text[start:end], marked, lowers))
     return segments
 
 
-def evidence_lines(score: Score | None) -> list[str]:
-    """One line per piece of evidence: what fired, on which words, and how much it added."""
+def _clipped(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    return [(max(0, start), min(length, end)) for start, end in spans if end > start and start < length]
+
+
+def evidence_lines(score: Score | None) -> list[EvidenceLine]:
+    """One line per piece of evidence: what fired, on which words, and how much it added or took away.
+
+    A civil message gets the single line "no hostile language found"."""
     if score is None:
         return []
+    if score.level == 0:
+        return [EvidenceLine(f"{NO_HOSTILE_LANGUAGE} (score {score.value:.2f})", "neutral")]
     shown = notable_evidence(score)
     lines = []
     for item in shown:
         where = f"“{item.text}”" if item.end > item.start else "whole text"
         category = f", {item.category}" if item.category else ""
-        lines.append(f"{where}: {item.kind} {item.name}{category} {item.contribution:+.2f}")
+        tone = "neutral" if item.kind == "bias" else ("lowers" if item.contribution < 0 else "raises")
+        lines.append(EvidenceLine(f"{where}: {item.kind} {item.name}{category} {item.contribution:+.2f}", tone))
     rest = [e for e in score.evidence if e not in shown]
     if rest:
         total = sum(e.contribution for e in rest)
-        lines.append(f"{len(rest)} smaller model contribution(s), each under {NOTABLE:.2f}: {total:+.2f} together")
-    return lines
+        lines.append(EvidenceLine(
+            f"{len(rest)} smaller model contribution(s), each under {NOTABLE:.2f}: {total:+.2f} together", "neutral"))
+    return sorted(lines, key=lambda line: ("raises", "lowers", "neutral").index(line.tone))
 
 
 def escalation_sentence(escalation: Escalation, names: dict[str, str]) -> str:
@@ -199,3 +237,107 @@ def _completeness_facts(facts: Completeness) -> list[str]:
         (len(facts.cycles_broken), "reply cycle(s) broken"),
     )
     return [f"{count} {what}." for count, what in counts if count]
+
+
+def message_numbers(case: Case) -> dict[str, int]:
+    """Message id → its number in both reports' message lists (per conversation, in time order, from 1)."""
+    return {message.id: number for number, message in enumerate(messages_in_time_order(case), start=1)}
+
+
+def chain_marks(case: Case) -> dict[str, list[str]]:
+    """Message id → its roles in the chains, as ``P1``, ``R1``, ``A1`` (chain numbers as in :func:`all_chains`)."""
+    marks: dict[str, list[str]] = {}
+    for number, chain in enumerate(all_chains(case), start=1):
+        for role, message_id, _, _ in chain_roles(chain):
+            marks.setdefault(message_id, []).append(f"{role[0].upper()}{number}")
+    return marks
+
+
+def focus_conversations(case: Case) -> list[str]:
+    """The conversations a panel should look at, each on its own time axis: those with findings (an escalation
+    or a chain), or, when none has any, the largest one."""
+    conversations = case.graph.conversations()
+    chained = {message_id for chain in all_chains(case) for message_id in (chain.provocation, chain.reaction,
+                                                                            chain.accusation)}
+    found = [c.conversation_id for c in case.findings.conversations
+             if c.first_escalation is not None or c.chains or chained & set(c.message_ids)]
+    if found or not conversations:
+        return [c for c in found if c in conversations]
+    return [max(conversations, key=lambda key: (len(conversations[key]), key))]
+
+
+def other_branch_escalations(conversation: ConversationFindings) -> list[Escalation]:
+    """The branches' first escalations other than the conversation's first escalation itself."""
+    first = conversation.first_escalation.message_id if conversation.first_escalation else None
+    return [event for event in conversation.branch_escalations if event.message_id != first]
+
+
+def chain_comparison(case: Case, chain: Chain, names: dict[str, str]) -> str:
+    """What a panel must weigh, in one sentence: how soon and how hard the reaction came after the provocation,
+    and who then accused whom."""
+    levels = [case.scores[m].level if m in case.scores else None for m in (chain.provocation, chain.reaction)]
+    provoker, reactor, accuser = (names.get(author, author) for author in chain.authors)
+
+    def level(value: int | None) -> str:
+        return f"level {value} {LEVEL_NAMES[value]}" if value is not None else "unscored"
+
+    who = "the provoker" if chain.accuser_role == "provoker" else "a third party"
+    return (
+        f"The reaction ({level(levels[1])}, by {reactor}) came {gap_text(chain.gaps_seconds[0])} after a "
+        f"{level(levels[0])} provocation by {provoker} aimed at its author; the accusation came "
+        f"{gap_text(chain.gaps_seconds[1])} after the reaction, from {who} ({accuser})."
+    )
+
+
+def highest_messages(case: Case) -> dict[str, str]:
+    """Author id → the earliest of their messages that reached their highest level."""
+    best: dict[str, tuple[int, str]] = {}
+    for message in messages_in_time_order(case):
+        score = case.scores.get(message.id)
+        if score is None or is_placeholder(case, message.id):
+            continue
+        if message.author_id not in best or score.level > best[message.author_id][0]:
+            best[message.author_id] = (score.level, message.id)
+    return {author: message_id for author, (_, message_id) in best.items()}
+
+
+def participant_roles(case: Case) -> dict[str, list[str]]:
+    """Author id → their part in the findings, in words: who escalated first, who reacted, who accused."""
+    numbers = message_numbers(case)
+    roles: dict[str, list[str]] = {}
+    for conversation in case.findings.conversations:
+        if (first := conversation.first_escalation) is not None:
+            roles.setdefault(first.author_id, []).append(f"escalated first (#{numbers.get(first.message_id, '?')})")
+    for chain in all_chains(case):
+        _, reactor, accuser = chain.authors
+        roles.setdefault(reactor, []).append(f"reacted (#{numbers.get(chain.reaction, '?')}) to a provocation "
+                                             f"(#{numbers.get(chain.provocation, '?')})")
+        roles.setdefault(accuser, []).append(f"accused the reactor (#{numbers.get(chain.accusation, '?')})")
+    return {author: list(dict.fromkeys(items)) for author, items in roles.items()}
+
+
+_TICK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
+               172800, 604800, 2592000, 31536000)
+
+
+def time_ticks(start: datetime, end: datetime, most: int = 6) -> list[tuple[datetime, str]]:
+    """Round tick times between ``start`` and ``end`` (at most ``most``), labelled with the date once and then only
+    the time, and the date again where it changes: ``2026-03-03 13:10``, ``13:20``, ``03-04 00:00``."""
+    span = max((end - start).total_seconds(), 1.0)
+    step = next((s for s in _TICK_STEPS if span / s <= most - 1), _TICK_STEPS[-1])
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    first = int(-(-(start.astimezone(UTC) - epoch).total_seconds() // step)) * step
+    ticks: list[tuple[datetime, str]] = []
+    seconds = step < 60
+    moment = epoch + timedelta(seconds=first)
+    while moment <= end:
+        clock = "%H:%M:%S" if seconds else "%H:%M"
+        if not ticks:
+            label = moment.strftime(f"%Y-%m-%d {clock}")
+        elif moment.date() != ticks[-1][0].date():
+            label = moment.strftime(f"%m-%d {clock}" if step < 86400 else "%m-%d")
+        else:
+            label = moment.strftime(clock)
+        ticks.append((moment, label))
+        moment += timedelta(seconds=step)
+    return ticks

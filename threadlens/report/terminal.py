@@ -1,0 +1,95 @@
+"""Terminal tables that fit: under ``WIDE_FROM`` columns they shorten ids and times and drop low-value columns;
+``--wide`` shows every value whole (``--json`` too, where a command has it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from threadlens.model import Case
+from threadlens.report.view import author_names
+
+WIDE_FROM = 100  # terminal columns from which every column is shown
+ID_KEEP = 6  # characters kept at each end of a long id
+NARROW_NOTE = "ids and times shortened to fit; --wide shows them whole"
+
+
+def short_id(value: str, wide: bool) -> str:
+    """``x:2028818216587677735`` as ``x:2028…677735`` (the platform kept, then the id's ends), unless ``wide``."""
+    head = value.find(":") + 1 + ID_KEEP - 2
+    if wide or len(value) <= head + ID_KEEP + 1:
+        return value
+    return f"{value[:head]}…{value[-ID_KEEP:]}"
+
+
+def short_time(value: str | datetime | None, wide: bool) -> str:
+    """An ISO time as ``2026-03-03 13:20`` (``wide``: as given, to the second); '' when absent."""
+    if value is None:
+        return ""
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:  # "—" for no time
+        return str(value)
+    return moment.strftime("%Y-%m-%d %H:%M:%S" if wide else "%Y-%m-%d %H:%M")
+
+
+def _table(*columns: str, narrow: bool, folding: tuple[str, ...]) -> Table:
+    """A table whose ``folding`` columns wrap (folding long words); the others keep each value on one line."""
+    table = Table(box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD, pad_edge=not narrow, collapse_padding=narrow)
+    for column in columns:
+        table.add_column(column, overflow="fold", no_wrap=column not in folding)
+    return table
+
+
+def conversations_table(summaries: list[dict], *, width: int, wide: bool) -> Table:
+    """``inspect``'s table: one row per conversation; under ``WIDE_FROM`` columns depth, edits and deletions are
+    left to ``--wide``/``--json``."""
+    narrow = width < WIDE_FROM and not wide
+    keys = ["conversation_id", "messages", "participants", "first", "last", "missing_parents"]
+    if not narrow:
+        keys += ["depth", "edited", "deleted"]
+    titles = {"conversation_id": "conversation", "first": "first (UTC)", "last": "last (UTC)",
+              "missing_parents": "missing" if narrow else "missing parents",
+              "participants": "people" if narrow else "participants"}
+    table = _table(*(titles.get(key, key) for key in keys), narrow=narrow, folding=())
+    for row in summaries:
+        cells = {**row, "conversation_id": short_id(str(row["conversation_id"]), wide),
+                 "first": short_time(row["first"], wide), "last": short_time(row["last"], wide)}
+        table.add_row(*(Text(str(cells[key])) for key in keys))
+    if narrow:
+        table.caption = "depth, edits and deletions: --wide or --json; " + NARROW_NOTE
+    return table
+
+
+def findings_table(case: Case, *, width: int, wide: bool) -> Table:
+    """``analyse``'s table: per conversation, who escalated first, when, at what level, chains, doubts."""
+    narrow = width < WIDE_FROM and not wide
+    names = author_names(case)
+    table = _table("conversation", "messages", "first escalation", "level", "chains", "inconclusive", narrow=narrow,
+                   folding=("first escalation", "inconclusive"))
+    for item in case.findings.conversations:
+        first = item.first_escalation
+        where = f" ({short_id(first.message_id, wide)})" if first and not narrow else ""
+        escalation = (f"{names.get(first.author_id, first.author_id)} at {short_time(first.created_at, wide)}{where}"
+                      if first else "none")
+        table.add_row(Text(short_id(item.conversation_id, wide)), str(item.completeness.messages), Text(escalation),
+                      f"{first.level} ({first.margin:+.2f})" if first else "", str(len(item.chains)),
+                      Text("; ".join(item.inconclusive_reasons) or "no"))
+    if narrow:
+        table.caption = NARROW_NOTE
+    return table
+
+
+def chain_lines(case: Case, *, wide: bool) -> list[Text]:
+    """One line per chain: its three messages and their authors, and who accused."""
+    names = author_names(case)
+    lines = []
+    for chain in case.findings.chains:
+        provoker, reactor, accuser = (names.get(author, author) for author in chain.authors)
+        lines.append(Text(f"chain: {short_id(chain.provocation, wide)} by {provoker} → "
+                          f"{short_id(chain.reaction, wide)} by {reactor} → {short_id(chain.accusation, wide)} "
+                          f"by {accuser} ({chain.accuser_role})"))
+    return lines
