@@ -42,6 +42,11 @@ ColumnOption = Annotated[
 PlatformOption = Annotated[
     str | None, typer.Option("--platform", help="Platform of csv/jsonl rows that name none (e.g. x, whatsapp).")
 ]
+KeyDirOption = Annotated[
+    Path | None,
+    typer.Option("--key-dir", help="Folder of the pseudonym keys (default: $THREADLENS_KEY_DIR or the user's data "
+                 "folder; never inside --out)."),
+]
 DefinitionOption = Annotated[
     str | None, typer.Option("--definition", "-d", help="Definition name in config/definitions/ or a path.")
 ]
@@ -139,16 +144,27 @@ def inspect(
     column: ColumnOption = None,
     platform: PlatformOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    consent: Annotated[
+        Path | None, typer.Option("--consent", help="Also show which messages this manifest's scope keeps.")
+    ] = None,
     wide: WideOption = False,
 ) -> None:
     """Per conversation: messages, participants, time span, depth, missing parents, edits, deletions."""
     from threadlens.ingest import read_inputs
     from threadlens.thread import build_graph, summarise_conversations
 
+    scope_rules = _scope_rules(consent)
     result = read_inputs(paths, format=format, strict=strict, options=_reader_options(column, platform))
-    summaries = summarise_conversations(build_graph(result.messages))
+    graph = build_graph(result.messages)
+    summaries = summarise_conversations(graph)
+    scope = None
+    if consent is not None:
+        from threadlens.scope import overview
+
+        scope = overview(result.messages, scope_rules)
     if as_json:
         payload = {
+            **({"scope": scope} if scope is not None else {}),
             "inputs": [
                 {"path": i.path, "sha256": i.sha256, "format": i.format, "messages": i.messages,
                  "rejected": i.rejected}
@@ -164,7 +180,35 @@ def inspect(
         console.print(Text(item.path, style="bold") + Text(f" ({item.format}): {item.messages} messages, "
                                                             f"{item.rejected} rejected, sha256 {item.sha256[:16]}…"))
     console.print(conversations_table(summaries, width=console.width, wide=wide))
+    if scope is not None:
+        _print_scope(scope, graph.conversations())
     _print_problems(result, rest="the output of 'threadlens inspect --json'")
+
+
+def _scope_rules(consent: Path | None):
+    """The machine-checked scope of a manifest (None when it has only prose, or no manifest is given)."""
+    from threadlens.privacy import load_manifest
+
+    return load_manifest(consent).scope_rules if consent is not None else None
+
+
+def _print_scope(scope: dict, conversations: dict[str, list[str]]) -> None:
+    """Per conversation, how many messages the scope keeps, keeps as context and leaves out (and why)."""
+    if not scope["checked"]:
+        err_console.print(Text("warning: ", style="yellow") + Text(scope["warning"]), highlight=False)
+        return
+    status = {item["id"]: item["status"] for item in scope["messages"]}
+    table = Table("conversation", "in scope", "context", "left out", "why left out", title="scope")
+    for key, ids in conversations.items():
+        found = [status[i] for i in ids if i in status]
+        reasons = sorted({s.removeprefix("out: ") for s in found if s.startswith("out: ")})
+        table.add_row(Text(key), str(found.count("in")), str(sum(s.startswith("context") for s in found)),
+                      str(sum(s.startswith("out") for s in found)), Text(", ".join(reasons)))
+    console.print(table)
+    console.print(f"{scope['in']} in scope ({scope['context']} as context), {scope['left_out']} left out",
+                  highlight=False)
+    for missing in scope["conversations_not_found"]:
+        err_console.print(Text(f"warning: scope conversation {missing} is not in the data", style="yellow"))
 
 
 fetch_app = typer.Typer(
@@ -233,13 +277,15 @@ def report(
     folder: Annotated[Path, typer.Argument(help="An analysis folder holding findings.json.")],
     no_html: Annotated[bool, typer.Option("--no-html", help="Do not write report.html.")] = False,
     no_pdf: Annotated[bool, typer.Option("--no-pdf", help="Do not write timeline.pdf.")] = False,
+    key_dir: KeyDirOption = None,
 ) -> None:
-    """Regenerate report.html and timeline.pdf of an analysis, after checking its inputs are unchanged."""
+    """Regenerate report.html and timeline.pdf of an analysis, after checking its inputs, consent manifest
+    (SHA-256, dates, retention) and definition are unchanged."""
     from threadlens.pipeline import case_from_outputs
     from threadlens.report.html import write_html
     from threadlens.report.pdf import write_pdf
 
-    case = case_from_outputs(folder)
+    case = case_from_outputs(folder, key_dir=key_dir)
     if not no_html:
         console.print(f"wrote {write_html(case, folder / 'report.html')}", highlight=False)
     if not no_pdf:
@@ -311,6 +357,7 @@ def analyse(
                      help="Analyse without a consent manifest (recorded; everyone is pseudonymised)."),
     ] = False,
     reveal: Annotated[bool, typer.Option("--reveal", help="Do not pseudonymise non-parties (recorded).")] = False,
+    key_dir: KeyDirOption = None,
     no_html: Annotated[bool, typer.Option("--no-html", help="Do not write report.html.")] = False,
     no_pdf: Annotated[bool, typer.Option("--no-pdf", help="Do not write timeline.pdf.")] = False,
     wide: WideOption = False,
@@ -320,35 +367,33 @@ def analyse(
     Example: threadlens analyse sample_threads/pra-x-archive --consent sample_threads/pra-x-archive/submission.toml
     --out case/
     """
-    from datetime import date
+    from threadlens.pipeline import analyse_case
 
-    from threadlens.errors import ConsentError
-    from threadlens.pipeline import run_case, write_outputs
-    from threadlens.privacy import case_key, key_path, load_manifest, unconsented
-
-    if consent is not None:
-        manifest = load_manifest(consent)
-        manifest.check_dates(date.today())
-    elif allow_unconsented:
-        manifest = unconsented(out.resolve().name)
-    else:
-        raise ConsentError(
-            "no consent manifest given",
-            expected="--consent submission.toml (see docs/submissions.md)",
-            hint="Only exported or consented data may be analysed; --allow-unconsented analyses anyway and records it",
-        )
-    key_file = None
-    if not reveal:
-        case_key(out / "keys", manifest.case_id)
-        key_file = key_path(out / "keys", manifest.case_id)
-    case = run_case(paths, format=format, strict=strict, reader_options=_reader_options(column, platform),
-                    definition=definition, manifest_path=manifest, reveal=reveal, pseudonym_key_file=key_file)
-    written = write_outputs(case, out, html=not no_html, pdf=not no_pdf)
+    case = analyse_case(paths, out, consent=consent, allow_unconsented=allow_unconsented, format=format,
+                        strict=strict, reader_options=_reader_options(column, platform), definition=definition,
+                        reveal=reveal, key_dir=key_dir, html=not no_html, pdf=not no_pdf)
+    _scope_notes(case.consent)
     console.print(findings_table(case, width=console.width, wide=wide))
     for line in chain_lines(case, wide=wide):
         console.print(line)
-    for path in written:
-        console.print(f"wrote {path}", highlight=False)
+    console.print(f"wrote {', '.join(sorted(p.name for p in out.iterdir() if p.is_file()))} in {out}",
+                  highlight=False)
+
+
+def _scope_notes(consent: dict | None) -> None:
+    """Print what minimisation left out, and the warning of a scope no machine checked."""
+    record = (consent or {}).get("minimisation") or {}
+    if record.get("warning"):
+        err_console.print(Text("warning: ", style="yellow") + Text(record["warning"]), highlight=False)
+    if record.get("left_out"):
+        err_console.print(Text(f"scope: {record['left_out']} message(s) outside the consent's scope were left out "
+                               "(counted per file in findings.json, consent.minimisation)"), highlight=False)
+    if record.get("context"):
+        err_console.print(Text(f"scope: {len(record['context'])} message(s) outside the scope kept as context"),
+                          highlight=False)
+    for missing in record.get("conversations_not_found") or []:
+        err_console.print(Text(f"warning: scope conversation {missing} is not in the data", style="yellow"),
+                          highlight=False)
 
 
 @app.command("eval-escalation")
