@@ -252,6 +252,20 @@ def test_the_sample_threads_are_submissions(tmp_path):
     assert {"cllr_gvoss", "tamsin_oh_left", "harbourside_hugh", "hughharbour.bsky.social"} <= names
     assert not names & {"idrisf_ward7", "morwennac", "quiet_canal_walker", "solwhitcombe.bsky.social"}
     assert not messages["text"].str.contains("@idrisf_ward7|@morwennac", regex=True).any()
+    pra = messages[messages["submission"] == "pra-x-archive"]
+    assert set(pra["conversation_id"]) == {"x:2028818216587677735"}
+    assert not messages["text"].str.contains("Bin collections|Ward surgery", regex=True).any()
+    logged = {e["submission"]: e for e in audit(tmp_path / "out") if e["event"] == "submission"}
+    assert logged["pra-x-archive"]["scope_checked"] is True and logged["pra-x-archive"]["left_out"] == 3
+
+
+def test_a_prose_only_scope_is_a_warning_row_in_errors_csv(submissions, tmp_path):
+    local(submissions, tmp_path / "out")
+    errors = pd.read_csv(tmp_path / "out" / "errors.csv")
+    warned = errors[(errors["severity"] == "warning") & (errors["position"] == "scope")]
+
+    assert set(warned["submission"]) == set(GOOD)
+    assert warned["reason"].str.contains("prose only").all()
 
 
 def test_a_submission_that_crashes_is_a_failed_row_not_an_exception(tmp_path):

@@ -194,3 +194,31 @@ def test_inspect_with_consent_shows_what_is_in_and_out(tmp_path):
         "x:5": "in", "x:6": "out: another conversation", "x:7": "context: " + QUOTED}
     table = CliRunner().invoke(app, ["inspect", str(export), "--consent", str(manifest)], env={"COLUMNS": "200"})
     assert re.search(r"5 in scope \(2 as context\), 2 left out", " ".join(table.output.split()))
+
+
+UNRELATED = {"x:2028894496480256546": "Proud of the work our councillors do",
+             "x:2028779920519623189": "Ward surgery this Saturday",
+             "x:2028397915740144136": "Bin collections on Harrow Lane"}
+
+
+def test_the_sample_case_holds_only_the_disputed_conversation_in_every_output(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    import pandas as pd
+
+    sample = Path(__file__).parent.parent / "sample_threads" / "pra-x-archive"
+    out = tmp_path / "out"
+    case = analyse_case([sample], out, consent=sample / "submission.toml")
+
+    pdf = "".join(page.extract_text() for page in pypdf.PdfReader(out / "timeline.pdf").pages)
+    texts = [p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix in (".json", ".csv", ".html")]
+    texts += [pd.read_parquet(out / "messages.parquet").astype(str).to_csv(), " ".join(pdf.split())]
+    assert "This is abuse" in texts[-1]  # the PDF's text is read
+    for key, text in UNRELATED.items():
+        for output in texts:
+            assert text not in output and key.removeprefix("x:") not in output
+    [conversation] = case.graph.conversations()
+    assert conversation == "x:2028818216587677735"
+    times = [m.created_at for m in case.read.messages]
+    assert min(times).isoformat() >= "2026-03-03T13" and max(times).isoformat() < "2026-03-03T15"
+    left_out = case.consent["minimisation"]["left_out_by_file"]
+    assert [(item["path"].rsplit("/", 1)[-1], item["count"]) for item in left_out] == [("tweets.js", 3)]

@@ -155,10 +155,6 @@ def inspect(
 
     scope_rules = _scope_rules(consent)
     result = read_inputs(paths, format=format, strict=strict, options=_reader_options(column, platform))
-    if not result.messages:
-        from threadlens.pipeline import NothingRead
-
-        raise NothingRead(result)
     graph = build_graph(result.messages)
     summaries = summarise_conversations(graph)
     scope = None
@@ -290,8 +286,6 @@ def report(
     from threadlens.report.pdf import write_pdf
 
     case = case_from_outputs(folder, key_dir=key_dir)
-    _print_problems(case.read, rest=f"{folder / 'findings.json'} (problems, conflicts)",
-                    conversations=case.findings.conversations)
     if not no_html:
         console.print(f"wrote {write_html(case, folder / 'report.html')}", highlight=False)
     if not no_pdf:
@@ -375,7 +369,6 @@ def analyse(
     """
     from threadlens.pipeline import analyse_case
 
-    _check_paths(paths)
     case = analyse_case(paths, out, consent=consent, allow_unconsented=allow_unconsented, format=format,
                         strict=strict, reader_options=_reader_options(column, platform), definition=definition,
                         reveal=reveal, key_dir=key_dir, html=not no_html, pdf=not no_pdf)
@@ -385,8 +378,6 @@ def analyse(
         console.print(line)
     console.print(f"wrote {', '.join(sorted(p.name for p in out.iterdir() if p.is_file()))} in {out}",
                   highlight=False)
-    _print_problems(case.read, rest=f"{out / 'findings.json'} (problems, conflicts)",
-                    conversations=case.findings.conversations)
 
 
 def _scope_notes(consent: dict | None) -> None:
@@ -521,6 +512,39 @@ def audit(
 
 
 # Commands of later stages are added below this line, one block per command.
+
+
+@app.command()
+def retention(
+    out: Annotated[Path, typer.Argument(help="An analysis folder or a batch output folder.")],
+    delete: Annotated[
+        bool, typer.Option("--delete", help="Remove the expired cases' outputs, keys and state.")
+    ] = False,
+    key_dir: KeyDirOption = None,
+) -> None:
+    """List the cases whose retention date has passed; with --delete, remove them completely (audited)."""
+    from datetime import UTC, datetime
+
+    from threadlens.retention import case_outputs, delete_expired
+
+    today = datetime.now(UTC).date()
+    cases = case_outputs(out)
+    table = Table("case", "case id", "retention date", "status")
+    for case in cases:
+        status = "expired" if case.expired(today) else "kept" if case.retention_date else "no retention date"
+        table.add_row(Text(case.name), Text(case.case_id), str(case.retention_date or ""),
+                      Text(status, style="bold red" if status == "expired" else ""))
+    console.print(table)
+    expired = sum(case.expired(today) for case in cases)
+    if not delete:
+        console.print(f"{expired} expired case(s)" + (f"; delete them with 'threadlens retention {out} --delete'"
+                                                       if expired else ""), highlight=False)
+        return
+    for event in delete_expired(out, today, key_dir=key_dir):
+        console.print(Text(f"deleted {event['submission'] or out} (case {event['case_id']}, retention "
+                           f"{event['retention_date']}): {len(event['removed'])} file(s)"
+                           + (", its key" if event["key_removed"] else "")))
+    console.print(f"audit in {out / 'audit.jsonl'}", highlight=False)
 
 
 def main() -> None:
