@@ -1,10 +1,21 @@
-"""Atomic file writes: a reader of the output never sees half a file, and an interrupted run leaves none."""
+"""Files: their SHA-256, and atomic writes (a reader of the output never sees half a file, and an interrupted run
+leaves none)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:

@@ -253,7 +253,7 @@ def case_from_outputs(out_dir: str | Path, *, key_dir: str | Path | None = None,
 def _recorded_manifest(folder: Path, recorded: str | None, sha256: str | None) -> Path | None:
     """The consent manifest an analysis recorded, found as given or beside the folder, and unchanged since."""
     from threadlens.errors import ReportError
-    from threadlens.ingest.base import file_sha256
+    from threadlens.io import file_sha256
 
     if not recorded:
         return None

@@ -20,7 +20,8 @@ from threadlens import __version__
 from threadlens.definition import Definition
 from threadlens.errors import ConsentError
 from threadlens.ingest import NOT_EXPORTS
-from threadlens.ingest.base import SourceFile, file_sha256
+from threadlens.ingest.base import SourceFile
+from threadlens.io import file_sha256
 from threadlens.privacy import MANIFEST_NAME, case_key, load_manifest
 
 DONE = "done.json"

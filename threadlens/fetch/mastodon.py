@@ -26,7 +26,7 @@ from threadlens.fetch.base import (
     network_reason,
     require_consent,
 )
-from threadlens.ingest.base import parse_time
+from threadlens.timeparse import parse_time
 
 TOKEN_VARIABLE = "MASTODON_ACCESS_TOKEN"
 INSTANCE_VARIABLE = "MASTODON_API_BASE_URL"

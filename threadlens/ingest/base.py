@@ -11,13 +11,11 @@ import gc
 import hashlib
 import json
 import os
-import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,11 @@ import orjson
 
 from threadlens import limits
 from threadlens.errors import FormatError, InputError
+from threadlens.io import file_sha256
 from threadlens.model import Message, Problem, Source
+from threadlens.timeparse import parse_time
+
+__all__ = ["file_sha256", "parse_time"]  # shared helpers, re-exported for the readers; they live in io, timeparse
 
 
 class SourceFile:
@@ -275,15 +277,6 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def loads_json(text: str) -> Any:
     """``orjson.loads`` (fast), falling back to ``json.loads`` for what only it accepts (lone surrogates,
     NaN); both raise ``json.JSONDecodeError``."""
@@ -419,44 +412,3 @@ def _unrecognised(src: SourceFile) -> FormatError:
         expected="one of: " + ", ".join(sorted(READERS)),
         hint="Name the format with --format (see 'threadlens formats')",
     )
-
-
-_TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"
-_EPOCH = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-def parse_time(value: Any) -> datetime:
-    """A timezone-aware UTC datetime from ISO-8601, Twitter's format, or epoch seconds/milliseconds.
-
-    A time without a zone is taken as UTC. Raises ``ValueError`` with a readable message otherwise,
-    including for a time no calendar can hold (an epoch of 20 digits, a year past 9999 in UTC).
-    """
-    if isinstance(value, bool) or value is None or value == "":
-        raise ValueError(f"not a time: {value!r}")
-    try:
-        return _parse_time(value)
-    except (OverflowError, OSError) as error:
-        raise ValueError(f"time {value!r} is out of range ({error})") from None
-
-
-def _parse_time(value: Any) -> datetime:
-    if isinstance(value, int | float) or (isinstance(value, str) and _EPOCH.match(value.strip())):
-        number = float(value)
-        if number != number or number in (float("inf"), float("-inf")):
-            raise ValueError(f"not a time: {value!r}")
-        if number > 1e11:
-            number /= 1000.0
-        return datetime.fromtimestamp(number, tz=UTC)
-    if not isinstance(value, str):
-        raise ValueError(f"not a time: {value!r}")
-    text = value.strip()
-    try:
-        parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in "zZ" else text)
-    except ValueError:
-        try:
-            parsed = datetime.strptime(text, _TWITTER_TIME)
-        except ValueError:
-            raise ValueError(f"not an ISO-8601, Twitter or epoch time: {value!r}") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
