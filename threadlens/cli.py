@@ -155,6 +155,10 @@ def inspect(
 
     scope_rules = _scope_rules(consent)
     result = read_inputs(paths, format=format, strict=strict, options=_reader_options(column, platform))
+    if not result.messages:
+        from threadlens.pipeline import NothingRead
+
+        raise NothingRead(result)
     graph = build_graph(result.messages)
     summaries = summarise_conversations(graph)
     scope = None
@@ -286,6 +290,8 @@ def report(
     from threadlens.report.pdf import write_pdf
 
     case = case_from_outputs(folder, key_dir=key_dir)
+    _print_problems(case.read, rest=f"{folder / 'findings.json'} (problems, conflicts)",
+                    conversations=case.findings.conversations)
     if not no_html:
         console.print(f"wrote {write_html(case, folder / 'report.html')}", highlight=False)
     if not no_pdf:
@@ -369,6 +375,7 @@ def analyse(
     """
     from threadlens.pipeline import analyse_case
 
+    _check_paths(paths)
     case = analyse_case(paths, out, consent=consent, allow_unconsented=allow_unconsented, format=format,
                         strict=strict, reader_options=_reader_options(column, platform), definition=definition,
                         reveal=reveal, key_dir=key_dir, html=not no_html, pdf=not no_pdf)
@@ -378,6 +385,8 @@ def analyse(
         console.print(line)
     console.print(f"wrote {', '.join(sorted(p.name for p in out.iterdir() if p.is_file()))} in {out}",
                   highlight=False)
+    _print_problems(case.read, rest=f"{out / 'findings.json'} (problems, conflicts)",
+                    conversations=case.findings.conversations)
 
 
 def _scope_notes(consent: dict | None) -> None:
