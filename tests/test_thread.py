@@ -82,6 +82,25 @@ def test_reply_and_quote_of_the_same_parent_is_one_reply_edge():
     assert kinds(tg) == {("x:1", "x:2"): "reply"}
 
 
+def test_graph_is_what_networkx_builds_from_the_same_nodes_and_edges():
+    tg = build_graph([
+        msg("x:1"), msg("x:2", "x:1", minute=1), msg("x:3", "x:9", minute=2, quote_of="x:2"),
+        msg("x:4", "x:2", minute=3, quote_of="x:1"), msg("x:5", "x:6", minute=4), msg("x:6", "x:5", minute=5),
+        msg("x:7", "x:1", minute=6, quote_of="x:1"),
+    ])
+    expected = nx.DiGraph(**tg.graph.graph)
+    expected.add_nodes_from(tg.graph.nodes(data=True))
+    for kind in ("reply", "quote"):
+        expected.add_edges_from((u, v, data) for u, v, data in tg.graph.edges(data=True) if data["kind"] == kind)
+    assert nx.utils.graphs_equal(tg.graph, expected)
+    assert list(tg.graph.edges(data=True)) == list(expected.edges(data=True))
+    assert {key: list(parents) for key, parents in tg.graph.pred.items()} == {
+        key: list(parents) for key, parents in expected.pred.items()}
+    assert all(tg.graph.pred[v][u] is data for u, v, data in tg.graph.edges(data=True))
+    tg.graph.add_edge("x:1", "x:5", kind="quote")  # still an ordinary, editable networkx graph
+    assert tg.graph.pred["x:5"]["x:1"] == {"kind": "quote"}
+
+
 def test_reply_cycle_is_broken_at_its_earliest_message_and_reported():
     tg = build_graph([msg("x:1", "x:3", minute=5), msg("x:2", "x:1", minute=6), msg("x:3", "x:2", minute=7)])
     assert nx.is_directed_acyclic_graph(tg.graph)
