@@ -191,9 +191,11 @@ def inspect(
 
 def _scope_rules(consent: Path | None):
     """The machine-checked scope of a manifest (None when it has only prose, or no manifest is given)."""
+    if consent is None:
+        return None
     from threadlens.privacy import load_manifest
 
-    return load_manifest(consent).scope_rules if consent is not None else None
+    return load_manifest(consent).scope_rules
 
 
 def _print_scope(scope: dict, conversations: dict[str, list[str]]) -> None:
