@@ -171,7 +171,7 @@ def test_summary_rows_match_the_inspect_table():
 
 def test_frame_has_string_ids_and_arrow_dtypes():
     big = "x:2029905358261502168"
-    frame = build_graph([msg(big), msg("x:2029905358261502169", big, minute=1), msg("x:3", "x:404")]).to_frame()
+    frame = graph_frame(build_graph([msg(big), msg("x:2029905358261502169", big, minute=1), msg("x:3", "x:404")]))
     assert list(frame.columns) == [
         "id", "conversation_id", "platform", "author_id", "author_name", "created_at", "reply_to", "quote_of",
         "depth", "missing", "deleted", "edited", "context_only", "text", "source_path", "source_position",
@@ -192,5 +192,5 @@ def test_frame_has_string_ids_and_arrow_dtypes():
 def test_no_messages_give_an_empty_graph_and_frame():
     tg = build_graph([])
     assert (tg.conversations(), tg.completeness(), tg.issues, summarise_conversations(tg)) == ({}, {}, [], [])
-    frame = tg.to_frame()
+    frame = graph_frame(tg)
     assert len(frame) == 0 and str(frame["id"].dtype) == "string[pyarrow]"

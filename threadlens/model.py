@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     import networkx as nx
-    import pandas as pd
 
 LEVEL_NAMES: tuple[str, ...] = ("civil", "robust", "rude", "abusive", "severe")
 
@@ -177,12 +176,6 @@ class ThreadGraph:
     def completeness(self) -> dict[str, Completeness]:
         """Conversation id → how complete it is."""
         return self.graph.graph["completeness"]
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per node, pyarrow-backed, ids as strings."""
-        from threadlens.thread import graph_frame
-
-        return graph_frame(self)
 
 
 @dataclass(frozen=True, slots=True)

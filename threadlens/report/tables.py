@@ -25,6 +25,7 @@ from threadlens import __version__
 from threadlens.io import atomic_write_bytes, atomic_write_text
 from threadlens.model import LEVEL_NAMES, Case, Conflict, Escalation
 from threadlens.report.view import all_chains, author_names
+from threadlens.thread import graph_frame
 
 SCHEMA_VERSION = "1.0"
 FLOAT_DIGITS = 4
@@ -100,7 +101,7 @@ def messages_frame(case: Case) -> pd.DataFrame:
     position and SHA-256), then ``SCORE_COLUMNS``; ``categories`` and ``evidence`` hold JSON, and a
     placeholder's score columns are empty.
     """
-    frame = case.graph.to_frame()
+    frame = graph_frame(case.graph)
     firsts = {c.first_escalation.message_id for c in case.findings.conversations if c.first_escalation}
     roles: dict[str, list[str]] = {}
     for chain in all_chains(case):
