@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from threadlens.errors import InputError
-from threadlens.ingest import tabular
+from threadlens.ingest import rows, tabular
 from threadlens.ingest.base import Sink, SourceFile
 from threadlens.model import Message
 
@@ -251,12 +251,12 @@ def test_every_fixture_is_detected_as_its_own_format(relative, expected):
     ],
 )
 def test_qualify(value, prefix, expected):
-    assert tabular.qualify(value, prefix) == expected
+    assert rows.qualify(value, prefix) == expected
 
 
 def test_qualify_refuses_floats():
     with pytest.raises(ValueError, match="never be floats"):
-        tabular.qualify(1.5e18, "x")
+        rows.qualify(1.5e18, "x")
 
 
 def test_empty_file_is_a_clear_error(tmp_path):

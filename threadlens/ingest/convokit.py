@@ -18,8 +18,8 @@ from typing import Any
 
 from threadlens.errors import InputError
 from threadlens.ingest.base import Sink, SourceFile, record_error, register
-from threadlens.ingest.reddit import author_key, is_deleted, submission_text
-from threadlens.ingest.tabular import message_from_values
+from threadlens.ingest.reddit_common import author_key, is_deleted, submission_text
+from threadlens.ingest.rows import message_from_values
 from threadlens.model import Message
 
 FORMAT = "convokit"
@@ -97,7 +97,7 @@ def _platform(meta: Any) -> str | None:
 
 
 def _values(utterance: dict[str, Any], platform: str, corpus: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The utterance as the canonical columns of :func:`~threadlens.ingest.tabular.message_from_values`."""
+    """The utterance as the canonical columns of :func:`~threadlens.ingest.rows.message_from_values`."""
     speaker = utterance.get("speaker", utterance.get("user"))
     conversation = utterance.get("conversation_id", utterance.get("root"))
     reply_to = utterance.get("reply_to", utterance.get("reply-to"))

@@ -20,11 +20,11 @@ from typing import Any
 
 from threadlens.errors import InputError
 from threadlens.ingest.base import Sink, SourceFile, parse_time, record_error, register
+from threadlens.ingest.reddit_common import author_key, is_deleted, submission_text
 from threadlens.model import Message
 
 FORMAT = "reddit"
 PLATFORM = "reddit"
-DELETED_BODIES = frozenset({"[deleted]", "[removed]"})
 _KIND = re.compile(r'"kind"\s*:\s*"(?:Listing|t1|t3|more)"')
 
 
@@ -139,21 +139,6 @@ def _message(src: SourceFile, kind: str, data: dict[str, Any], position: str) ->
         deleted=is_deleted(author, body),
         sources=(src.source(position, FORMAT),),
     )
-
-
-def submission_text(title: str, selftext: str) -> str:
-    """A submission's text: its title, then its self text after a blank line when it has one."""
-    return f"{title}\n\n{selftext}" if selftext else title
-
-
-def is_deleted(author: str, body: str) -> bool:
-    """Whether Reddit shows the body or the author as ``[deleted]``/``[removed]``."""
-    return body in DELETED_BODIES or author in DELETED_BODIES
-
-
-def author_key(author: str, name: str) -> str:
-    """The author's id without the platform: the username, or ``[deleted]:<name>`` when it is unknown."""
-    return f"{author}:{name}" if author in DELETED_BODIES else author
 
 
 def _url(data: dict[str, Any], name: str, link: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from threadlens.definition import Definition
 from threadlens.errors import ConfigError
-from threadlens.ingest.base import file_sha256
+from threadlens.io import file_sha256
 from threadlens.model import Score
 from threadlens.scoring import rules
 from threadlens.scoring.classifier import BagOfWords, load_weights, model_inputs, weights_path
