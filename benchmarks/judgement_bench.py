@@ -25,7 +25,8 @@ from threadlens.analysis import analyse
 from threadlens.definition import Definition, load_definition
 from threadlens.ingest import read
 from threadlens.model import Findings, Score
-from threadlens.scoring import score_texts
+from threadlens.scoring import score_messages, score_texts
+from threadlens.thread import build_graph
 
 SUITES = Path(__file__).resolve().parent / "suites"
 KIND_ORDER = ("threat", "dehumanising", "identity_attack", "slur", "harassment", "group_abuse", "insult",
@@ -101,7 +102,8 @@ def disputes(definition: Definition) -> dict[str, Any]:
     labels = json.loads((SUITES / "disputes" / "labels.json").read_text(encoding="utf-8"))
     threads: dict[str, dict[str, Any]] = {}
     for key, label in labels.items():
-        findings = analyse(read(SUITES / "disputes" / f"{key}.jsonl"), definition)
+        graph = build_graph(read(SUITES / "disputes" / f"{key}.jsonl"))
+        findings = analyse(graph, score_messages(graph.messages(), definition=definition), definition)
         chains = [tuple(_bare(i) for i in (c.provocation, c.reaction, c.accusation)) for c in findings.chains]
         named = _bare(first_escalation(findings))
         truth = label["chain"]

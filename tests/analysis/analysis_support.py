@@ -56,7 +56,7 @@ def run(rows: list[tuple[Message, Score | None]], definition: Definition) -> Fin
     """The findings of a thread whose messages carry the given scores (None: not scored)."""
     messages = [row[0] for row in rows]
     scores = {m.id: s for m, s in rows if s is not None}
-    return analyse(messages, definition, scores=scores, graph=build_graph(messages))
+    return analyse(build_graph(messages), scores, definition)
 
 
 def pattern_thread() -> list[tuple[Message, Score]]:

@@ -33,7 +33,7 @@ def test_answers_are_counted_exactly_with_none_included(definition):
     levels = {"generic:toxichat-1-2": 2, "generic:toxichat-2-2": 3, "generic:toxichat-2-3": 3}
     messages = [m for chain in chains for m in chain.messages]
     scores = {m.id: score(levels.get(m.id, 0)) for m in messages}
-    result = score_first_escalations(chains, analyse(messages, definition, scores=scores, graph=build_graph(messages)))
+    result = score_first_escalations(chains, analyse(build_graph(messages), scores, definition))
     # chain 1 is wrongly flagged at turn 2, chain 2 is right, chain 3's offensive title is missed.
     assert (result.chains, result.correct, result.always_none) == (3, 1, 1)
     assert result.accuracy == pytest.approx(1 / 3)

@@ -187,5 +187,5 @@ def build_large_case(conversations: int = 40, per_conversation: int = 50) -> Cas
                 evidence=tuple(Evidence(text.index(w), text.index(w) + len(w), w, "lexicon", w, 0.2) for w in words),
                 scorer="lexicon", version="1", accusation=accusation)
     graph = build_graph(messages)
-    findings = analyse(messages, scores=scores, graph=graph)
+    findings = analyse(graph, scores)
     return Case(read=ReadResult(messages=messages), graph=graph, scores=scores, findings=findings)

@@ -26,7 +26,7 @@ def analysed_case() -> Case:
     messages = [m for m, _ in rows]
     scores = {m.id: s for m, s in rows}
     graph = build_graph(messages)
-    findings = analyse(messages, load_definition(), scores=scores, graph=graph)
+    findings = analyse(graph, scores, load_definition())
     read = ReadResult(messages=messages, inputs=[InputFile("thread.jsonl", "0" * 64, "jsonl", 5, 5, 0)])
     return Case(read=read, graph=graph, scores=scores, findings=findings,
                 options={"format": "auto", "strict": False, "reveal": False, "pseudonymised": False})

@@ -15,36 +15,26 @@ from threadlens.analysis.rules import load_rules
 from threadlens.analysis.structure import ScoredThread
 from threadlens.analysis.uncertainty import inconclusive_reasons
 from threadlens.definition import Definition, load_definition
-from threadlens.model import ConversationFindings, Findings, Message, Score, ThreadGraph
+from threadlens.model import ConversationFindings, Findings, Score, ThreadGraph
 
 __all__ = ["analyse"]
 
 
 def analyse(
-    messages: list[Message],
+    graph: ThreadGraph,
+    scores: dict[str, Score],
     definition: str | Path | Definition | None = None,
-    *,
-    scores: dict[str, Score] | None = None,
-    graph: ThreadGraph | None = None,
 ) -> Findings:
-    """The findings of a case: first escalations, chains and participants.
+    """The findings of a case from its graph and scores (message id → :class:`Score`): first escalations, chains
+    and participants.
 
-    ``scores`` (message id → :class:`Score`) and ``graph`` are computed when not given.
-
-    >>> findings = analyse(messages)                       # doctest: +SKIP
-    >>> findings.conversations[0].first_escalation.author_id  # doctest: +SKIP
-    'reddit:bob_k'
+    >>> from threadlens.scoring import score_messages
+    >>> from threadlens.thread import build_graph
+    >>> graph = build_graph(messages)
+    >>> findings = analyse(graph, score_messages(graph.messages()))  # doctest: +SKIP
     """
     chosen = load_definition(definition)
     rules = load_rules(chosen)
-    if graph is None:
-        from threadlens.thread import build_graph
-
-        graph = build_graph(messages)
-    if scores is None:
-        from threadlens.scoring import score_messages
-
-        scores = score_messages(graph.messages(), definition=chosen)
     thread = ScoredThread(graph, scores)
     events = escalation_events(thread, rules)
     first, per_branch = first_escalations(thread, events)

@@ -122,4 +122,4 @@ def evaluate_toxichat(path: str | Path, definition: str | Path | Definition | No
     messages = [message for chain in chains for message in chain.messages]
     graph = build_graph(messages)
     scores = score_messages(graph.messages(), definition=chosen)
-    return score_first_escalations(chains, analyse(messages, chosen, scores=scores, graph=graph))
+    return score_first_escalations(chains, analyse(graph, scores, chosen))
