@@ -242,6 +242,67 @@ def test_an_interrupted_run_is_recorded_as_such(submissions, tmp_path, monkeypat
     assert end["interrupted_by"] == "KeyboardInterrupt" and end["counts"]["ok"] == 2
 
 
+def test_cases_finished_before_an_interrupt_are_logged_as_analysed_once(submissions, tmp_path, monkeypatch):
+    from threadlens.batch.audit import AuditLog
+
+    logged = AuditLog.submission
+
+    def interrupt_on_an_analysed_case(self, run_id, plan, row, *args):
+        if row["status"] == "ok":  # a worker finished it (done.json written), the driver is stopped before logging
+            raise KeyboardInterrupt
+        logged(self, run_id, plan, row, *args)
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(AuditLog, "submission", interrupt_on_an_analysed_case)
+    with pytest.raises(KeyboardInterrupt):
+        local(submissions, out)
+    monkeypatch.setattr(AuditLog, "submission", logged)
+    finished = {p.name for p in (out / "cases").iterdir() if (p / "done.json").is_file()}
+    assert finished
+
+    def analysed(name: str) -> list[dict]:
+        return [e for e in audit(out) if e["event"] == "submission" and e["submission"] == name
+                and e["status"] == "ok"]
+
+    for name in finished:
+        [line] = analysed(name)
+        assert line["reason"].startswith("analysed (recovered)") and line["analysed_in_run"] == audit(out)[0]["run"]
+    local(submissions, out)
+    local(submissions, out)
+    assert all(len(analysed(name)) == 1 for name in GOOD)
+
+
+def test_a_done_case_without_an_audit_line_is_logged_as_analysed_on_the_rerun(submissions, tmp_path):
+    out = tmp_path / "out"
+    local(submissions, out)
+    lines = (out / "audit.jsonl").read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if '"submission": "branch-meeting"' not in line]  # as if killed before logging
+    (out / "audit.jsonl").write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+    summary = local(submissions, out)
+
+    assert summary.set_index("submission").loc["branch-meeting", "status"] == "skipped"
+    about = [e for e in audit(out) if e.get("submission") == "branch-meeting"]
+    assert [e["status"] for e in about] == ["ok", "skipped"]
+    assert about[0]["reason"].startswith("analysed (recovered)") and about[0]["analysed_in_run"] == audit(out)[0]["run"]
+
+
+def test_batch_keeps_keys_in_the_key_directory_never_in_the_output_folder(submissions, tmp_path):
+    from threadlens.errors import ConsentError
+    from threadlens.privacy import key_fingerprint, key_path
+
+    out, keys = tmp_path / "out", tmp_path / "panel-keys"
+    local(submissions, out, key_dir=keys)
+
+    assert not (out / "keys").exists()
+    assert not [p for p in out.rglob("*.key")]
+    key = key_path(keys, "2026-041").read_bytes()
+    findings = json.loads((out / "cases" / "branch-meeting" / "findings.json").read_text(encoding="utf-8"))
+    assert findings["options"]["pseudonym_key"] == key_fingerprint(key)
+    with pytest.raises(ConsentError, match="inside the output folder"):
+        local(submissions, out, key_dir=out / "keys")
+
+
 def test_the_sample_threads_are_submissions(tmp_path):
     summary = local(SAMPLES, tmp_path / "out", today=date(2026, 6, 1)).set_index("submission")
 

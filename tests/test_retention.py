@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from threadlens.batch import batch
 from threadlens.cli import app
 from threadlens.errors import InputError
-from threadlens.privacy import key_path
+from threadlens.privacy import default_key_dir, key_path
 from threadlens.retention import delete_expired, expired_cases
 
 FIXTURES = Path(__file__).parent / "fixtures" / "batch"
@@ -32,7 +32,7 @@ def batch_out(tmp_path) -> Path:
 
 def test_a_batch_with_one_expired_case_loses_that_case_completely(batch_out):
     assert [case.name for case in expired_cases(batch_out, BETWEEN)] == ["branch-meeting"]
-    key = key_path(batch_out / "keys", "2026-041")
+    key = key_path(default_key_dir(), "2026-041")  # batch keeps keys where analyse does, never in OUT
     assert key.is_file()
 
     [event] = delete_expired(batch_out, BETWEEN)

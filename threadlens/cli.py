@@ -316,6 +316,7 @@ def batch(
         bool, typer.Option("--allow-unconsented", help="Analyse submissions without a valid manifest (recorded).")
     ] = False,
     reveal: Annotated[bool, typer.Option("--reveal", help="Do not pseudonymise non-parties (recorded).")] = False,
+    key_dir: KeyDirOption = None,
     no_html: Annotated[bool, typer.Option("--no-html", help="Do not write report.html per case.")] = False,
     no_pdf: Annotated[bool, typer.Option("--no-pdf", help="Do not write timeline.pdf per case.")] = False,
 ) -> None:
@@ -327,8 +328,8 @@ def batch(
     from threadlens.batch import batch as run_batch
 
     summary = run_batch(submissions, out, workers=workers, scheduler=scheduler, definition=definition,
-                        allow_unconsented=allow_unconsented, reveal=reveal, html=not no_html, pdf=not no_pdf,
-                        progress=True)
+                        allow_unconsented=allow_unconsented, reveal=reveal, key_dir=key_dir, html=not no_html,
+                        pdf=not no_pdf, progress=True)
     columns = ("submission", "case_id", "status", "messages", "first_escalators", "chains", "reason")
     shown = summary.astype(object).where(summary.notna(), "")
     if len(shown) > BATCH_TABLE_ROWS:  # a long run: the counts, and only the submissions that need a look

@@ -66,17 +66,16 @@ def _read(folder: Path, name: str, *, batch: bool) -> CaseOutputs:
 def delete_expired(out: str | Path, today: date, *, key_dir: str | Path | None = None) -> list[dict[str, Any]]:
     """Remove every expired case of ``out`` completely; the audit events written, one per case.
 
-    A batch case loses its folder (outputs and ``done.json``), its key in ``OUT/keys`` and its rows of the
-    combined tables; an analysis folder loses every file, and its key in ``key_dir`` (default: the user's
-    key directory).
+    A batch case loses its folder (outputs and ``done.json``) and its rows of the combined tables; an
+    analysis folder loses every file. Either loses its key in ``key_dir`` (default: the user's key directory).
     """
     from threadlens.batch.audit import AuditLog
     from threadlens.privacy import default_key_dir, key_path
 
     target = Path(out)
+    keys = Path(key_dir) if key_dir is not None else default_key_dir()
     events = []
     for case in expired_cases(target, today):
-        keys = target / "keys" if case.batch else Path(key_dir) if key_dir is not None else default_key_dir()
         removed = [str(p.relative_to(target)) for p in sorted(case.folder.rglob("*")) if p.is_file()]
         key = key_path(keys, case.case_id)
         if case.batch:

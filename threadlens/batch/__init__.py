@@ -11,9 +11,13 @@ hashes, manifest, duplicates, what is unchanged since the last run), runs the re
   into place, so a case folder is either complete or absent;
 - ``messages.parquet`` and ``findings.parquet``: every case's messages and conversation findings, with
   a ``submission`` column, built from the case folders (results do not travel through the scheduler);
-- ``errors.csv`` (rejected and failed submissions, the records readers could not use, scope warnings),
-  ``summary.csv``, and ``keys/<case>.key``, the per-case pseudonym keys (:func:`threadlens.privacy.case_key`);
+- ``errors.csv`` (rejected and failed submissions, the records readers could not use, scope warnings) and
+  ``summary.csv``;
 - ``audit.jsonl``: append-only, one line when a run starts and ends and one per submission.
+
+The per-case pseudonym keys (:func:`threadlens.privacy.case_key`) are kept where ``analyse`` keeps them: in
+``key_dir`` (default :func:`threadlens.privacy.default_key_dir`), never inside ``OUT``; the findings record
+each key's fingerprint.
 
 ``threadlens.batch`` is this function once :mod:`threadlens` is imported (its ``__init__`` binds the name);
 the package itself stays reachable as ``sys.modules["threadlens.batch"]`` and through its submodules.
@@ -58,6 +62,7 @@ def batch(
     definition: str | Path | Definition | None = None,
     allow_unconsented: bool = False,
     reveal: bool = False,
+    key_dir: str | Path | None = None,
     html: bool = True,
     pdf: bool = True,
     progress: bool | None = None,
@@ -69,8 +74,9 @@ def batch(
     ``workers`` sets the size of the local cluster (default: one per CPU), ``scheduler`` the address of
     an existing one (``tcp://host:port``) instead; ``processes=False`` runs local workers as threads.
     ``allow_unconsented`` analyses submissions without a valid manifest (everyone pseudonymised),
-    ``reveal`` turns pseudonymisation off; both are recorded. ``progress`` shows a progress bar
-    (default: when stderr is a terminal). ``today`` dates the consent checks (default: today, UTC).
+    ``reveal`` turns pseudonymisation off; both are recorded. Pseudonym keys are kept in ``key_dir``
+    (default: :func:`threadlens.privacy.default_key_dir`), which must not lie inside ``out``. ``progress``
+    shows a progress bar (default: when stderr is a terminal). ``today`` dates the consent checks (default: today, UTC).
 
     >>> import threadlens
     >>> summary = threadlens.batch("submissions", "out", workers=2)  # doctest: +SKIP
@@ -81,6 +87,7 @@ def batch(
     from threadlens.batch.run import run_all
     from threadlens.definition import load_definition
     from threadlens.errors import InputError
+    from threadlens.privacy import check_key_dir, default_key_dir
     from threadlens.report.tables import summary_frame, write_batch_tables
 
     source = Path(submissions_dir).resolve()
@@ -89,6 +96,8 @@ def batch(
             "submissions folder not found", path=str(source), expected="a folder with one sub-folder per submission"
         )
     target = Path(out).resolve()
+    keys = Path(key_dir).resolve() if key_dir is not None else default_key_dir()
+    check_key_dir(keys, target)
     chosen = load_definition(definition)
     options = {
         "workers": workers,
@@ -104,6 +113,7 @@ def batch(
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []
     try:
+        audit.recover(run_id, target / "cases")
         clean_partial(target / "cases")
         plans = plan_submissions(
             source,
@@ -111,6 +121,7 @@ def batch(
             chosen,
             allow_unconsented=allow_unconsented,
             reveal=reveal,
+            key_dir=keys,
             html=html,
             pdf=pdf,
             today=today or datetime.now(UTC).date(),
@@ -120,6 +131,8 @@ def batch(
                 rows.append(planned_row(plan, target))
                 audit.submission(run_id, plan, rows[-1], chosen, options)
         pending = [plan for plan in plans if plan.status == "pending"]
+        for plan in pending:
+            plan.job["run"] = run_id  # done.json names the run, so a case it finished is never left unlogged
         by_name = {plan.name: plan for plan in pending}
         for row in run_all(pending, workers=workers, scheduler=scheduler, processes=processes, progress=progress):
             rows.append(row)
@@ -127,6 +140,7 @@ def batch(
         summary = summary_frame(rows)
         write_batch_tables(target, summary, rows)
     except BaseException as error:
+        audit.recover(run_id, target / "cases")  # cases workers finished before the driver could log them
         audit.end(run_id, rows, time.perf_counter() - started, interrupted=type(error).__name__)
         raise
     audit.end(run_id, rows, time.perf_counter() - started)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from threadlens import __version__
+from threadlens.batch.plan import done_record
 from threadlens.definition import Definition
 
 if TYPE_CHECKING:
@@ -79,6 +80,53 @@ class AuditLog:
                 "seconds": row.get("seconds"),
             }
         )
+
+    def recover(self, run_id: str, cases: Path) -> list[str]:
+        """Log every finished case that no line says was analysed; the submissions logged.
+
+        A worker writes ``done.json`` (naming its run) when it finishes a case; the driver logs the case when
+        it hears back. A run interrupted in between leaves a finished case without its line: this writes it,
+        once, as ``analysed (recovered)``.
+        """
+        if not cases.is_dir():
+            return []
+        logged = {(event.get("submission"), event.get("analysed_in_run") or event.get("run"))
+                  for event in self.events() if event.get("event") == "submission" and event.get("status") == "ok"}
+        recovered = []
+        for folder in sorted(p for p in cases.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            done = done_record(folder)
+            if done is None or not done.get("run") or (folder.name, done["run"]) in logged:
+                continue
+            self.write({
+                "event": "submission",
+                "run": run_id,
+                "submission": folder.name,
+                "case_id": done.get("case_id"),
+                "status": "ok",
+                "reason": f"analysed (recovered): finished at {done.get('finished_at')} by run {done['run']}, "
+                          "which was interrupted before logging it",
+                "analysed_in_run": done["run"],
+                "fingerprint": done.get("fingerprint"),
+                "counts": done.get("counts"),
+                "tool_version": done.get("tool_version"),
+                "output": str(folder),
+            })
+            recovered.append(folder.name)
+        return recovered
+
+    def events(self) -> list[dict[str, Any]]:
+        """Every event logged so far, in order (a line that cannot be read is left out)."""
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        events = []
+        for line in lines:
+            try:
+                events.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+        return events
 
     def end(self, run_id: str, rows: list[dict[str, Any]], seconds: float, interrupted: str | None = None) -> None:
         """Record the end of a run: counts by status, duration, and whether it was interrupted."""

@@ -53,19 +53,21 @@ def plan_submissions(
     *,
     allow_unconsented: bool,
     reveal: bool,
+    key_dir: Path,
     html: bool,
     pdf: bool,
     today: date,
 ) -> list[Plan]:
     """Every submission folder in ``source``, by name: hashed, its consent checked, duplicates and
-    unchanged ones marked (``rejected``/``skipped``), the rest ``pending`` with the job a worker runs."""
+    unchanged ones marked (``rejected``/``skipped``), the rest ``pending`` with the job a worker runs.
+    Pseudonym keys are read from (or created in) ``key_dir``."""
     plans = [
         _read_submission(folder, out, allow_unconsented=allow_unconsented, today=today)
         for folder in sorted(p for p in source.iterdir() if p.is_dir() and not p.name.startswith("."))
     ]
     for plan in plans:
         if plan.status == "pending":
-            _prepare(plan, out, chosen, reveal=reveal, html=html, pdf=pdf, today=today)
+            _prepare(plan, out, chosen, reveal=reveal, key_dir=key_dir, html=html, pdf=pdf, today=today)
     # Of submissions with identical exports, one is analysed: one already finished, else the first by name.
     first_with: dict[tuple[str, ...], str] = {}
     for plan in sorted(plans, key=lambda p: (p.status != "skipped", p.name)):
@@ -77,14 +79,16 @@ def plan_submissions(
     return plans
 
 
-def _prepare(plan: Plan, out: Path, chosen: Definition, *, reveal: bool, html: bool, pdf: bool, today: date) -> None:
+def _prepare(
+    plan: Plan, out: Path, chosen: Definition, *, reveal: bool, key_dir: Path, html: bool, pdf: bool, today: date
+) -> None:
     """Give a pending submission its job and fingerprint, and mark it skipped when it is unchanged since done."""
     plan.job = {
         "submission": plan.name,
         "case_id": plan.case_id,
         "paths": [str(plan.folder / item["path"]) for item in plan.inputs],
         "manifest": plan.manifest["path"] if plan.manifest and plan.consent == "manifest" else None,
-        "key_dir": str(out / "keys"),
+        "key_dir": str(key_dir),
         "definition": str(chosen.path.resolve()),
         "definition_sha256": chosen.sha256,
         "reveal": reveal,
@@ -93,7 +97,7 @@ def _prepare(plan: Plan, out: Path, chosen: Definition, *, reveal: bool, html: b
         "today": today.isoformat(),
         "output": str(out / "cases" / plan.name),
     }
-    plan.fingerprint = plan.job["fingerprint"] = _fingerprint(plan, chosen, case_key(out / "keys", plan.case_id))
+    plan.fingerprint = plan.job["fingerprint"] = _fingerprint(plan, chosen, case_key(key_dir, plan.case_id))
     done = done_record(out / "cases" / plan.name)
     if done is not None and done.get("fingerprint") == plan.fingerprint:
         plan.status, plan.reason = "skipped", f"unchanged since {done.get('finished_at')}"

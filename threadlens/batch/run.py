@@ -80,6 +80,7 @@ def _analyse(job: dict[str, Any]) -> dict[str, Any]:
             "submission": job["submission"],
             "case_id": job["case_id"],
             "fingerprint": job["fingerprint"],
+            "run": job.get("run"),
             "finished_at": now(),
             "tool_version": __version__,
             "counts": counts,
