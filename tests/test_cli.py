@@ -49,6 +49,17 @@ def test_formats_lists_every_reader():
         assert name in result.stdout
 
 
+@pytest.mark.parametrize(("command", "option", "names"), [
+    ("inspect", "--format", ("auto", "x-archive", "mastodon", "csv", "convokit")),
+    ("explain", "--scorer", ("lens", "profanity-check", "transformers", "perspective")),
+])
+def test_option_help_names_what_the_registries_hold(command, option, names):
+    result = subprocess.run([sys.executable, "-m", "threadlens", command, "--help"], capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "COLUMNS": "300"})
+    line = next(line for line in result.stdout.splitlines() if option in line)
+    assert all(name in line for name in names), line
+
+
 def test_version():
     result = run_cli("--version")
     assert result.returncode == 0

@@ -18,7 +18,9 @@ from rich.text import Text
 
 from threadlens import __version__
 from threadlens.errors import ThreadlensError
+from threadlens.ingest import readers
 from threadlens.report.terminal import chain_lines, conversations_table, findings_table
+from threadlens.scoring import scorers
 
 app = typer.Typer(
     name="threadlens",
@@ -32,7 +34,10 @@ console = Console()
 err_console = Console(stderr=True)
 
 Paths = Annotated[list[Path], typer.Argument(help="Export files, folders or ZIP archives.")]
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="Reader name, or 'auto' to sniff.")]
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", help=f"Reader: auto (sniffed) or one of {', '.join(readers())}.")
+]
+ScorerOption = Annotated[str, typer.Option("--scorer", help=f"Scorer: one of {', '.join(scorers())}.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Fail on the first unusable record.")]
 WideOption = Annotated[bool, typer.Option("--wide", help="Show ids, times and every column whole, however wide.")]
 ColumnOption = Annotated[
@@ -128,8 +133,6 @@ def _root(
 @app.command()
 def formats() -> None:
     """List the readers and what each reads."""
-    from threadlens.ingest import readers
-
     table = Table("format", "reads")
     for reader in readers().values():
         table.add_row(reader.name, reader.description)
@@ -432,7 +435,7 @@ def score(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output file: .csv or .parquet.")],
     text_column: Annotated[str, typer.Option("--text-column", help="Column holding the text.")] = "text",
     definition: DefinitionOption = None,
-    scorer: Annotated[str, typer.Option("--scorer", help="lens, profanity-check, transformers, perspective.")] = "lens",
+    scorer: ScorerOption = "lens",
 ) -> None:
     """Score every text of a file; writes its columns plus score, level, hostile, categories and evidence (JSON)."""
     from threadlens.scoring.files import score_file
@@ -445,7 +448,7 @@ def score(
 def explain(
     text: Annotated[str, typer.Argument(help="The text to score and explain.")],
     definition: DefinitionOption = None,
-    scorer: Annotated[str, typer.Option("--scorer", help="Scorer name.")] = "lens",
+    scorer: ScorerOption = "lens",
 ) -> None:
     """Score one text and show which spans contributed how much (the contributions sum to the score)."""
     from threadlens.definition import load_definition
@@ -472,7 +475,7 @@ def eval_scores(
         str | None, typer.Option("--group-column", help="Also print accuracy per value of this column.")
     ] = None,
     definition: DefinitionOption = None,
-    scorer: Annotated[str, typer.Option("--scorer", help="Scorer name.")] = "lens",
+    scorer: ScorerOption = "lens",
 ) -> None:
     """ROC-AUC, precision/recall/F1 at the hostile threshold, a confusion table and the worst errors."""
     from threadlens.scoring.evaluate import evaluate_file
@@ -499,7 +502,7 @@ def eval_scores(
 @app.command()
 def audit(
     definition: DefinitionOption = None,
-    scorer: Annotated[str, typer.Option("--scorer", help="Scorer name.")] = "lens",
+    scorer: ScorerOption = "lens",
 ) -> None:
     """Fairness audit: faction, identity, name and dialect swaps must score identically; exit 1 if not."""
     from threadlens.scoring.audit import run_audit

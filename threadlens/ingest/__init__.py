@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -10,7 +9,6 @@ from typing import Any
 
 from threadlens.errors import FormatError, InputError
 from threadlens.ingest.base import (
-    READERS,
     Reader,
     Sink,
     SourceFile,
@@ -19,31 +17,14 @@ from threadlens.ingest.base import (
     gc_paused,
     is_inside,
     link_problem,
+    readers,
 )
 from threadlens.ingest.merge import merge_with_conflicts
 from threadlens.model import Conflict, InputFile, Message, Problem, ReadResult
 
-READER_MODULES = (
-    "x_archive",
-    "x_api_v2",
-    "x_api_v1",
-    "mastodon",
-    "bluesky",
-    "reddit",
-    "tabular",
-    "convokit",
-)
-
 # Files a submission folder may hold beside its exports; they are not messages (nor are fetch provenance
 # records, ``*.provenance.json``, which describe how an export was collected).
 NOT_EXPORTS = frozenset({"submission.toml", "readme.md", "readme.txt", "source.md", ".ds_store"})
-
-
-def readers() -> dict[str, Reader]:
-    """Every registered reader by name (importing the reader modules on first use)."""
-    for module in READER_MODULES:
-        importlib.import_module(f"threadlens.ingest.{module}")
-    return dict(sorted(READERS.items()))
 
 
 def read_inputs(
@@ -193,7 +174,7 @@ def _expand(src: SourceFile, format: str, problems: list[Problem]) -> list[Sourc
         raise InputError("file or folder not found", path=src.display, hint="Check the path and try again")
     if not src.is_dir:
         return [src]
-    if format in ("x-archive", "convokit", "mastodon"):
+    if format != "auto" and readers()[format].folder:
         return [src]
     if format == "auto":
         try:

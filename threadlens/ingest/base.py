@@ -1,7 +1,8 @@
 """What every reader shares: the input file, the problem sink, the registry and time parsing.
 
 A reader is a plain function ``read(src: SourceFile, sink: Sink) -> Iterator[Message]`` registered
-with :func:`register`, next to a ``sniff(src) -> bool`` that recognises its format cheaply.
+with :func:`register`, next to a ``sniff(src) -> bool`` that recognises its format cheaply. Every module
+of this package is imported by :func:`readers`, so adding a reader is adding one module.
 Readers never drop a record silently: a record they cannot use goes to ``sink.reject``.
 """
 
@@ -9,14 +10,16 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import importlib
 import json
 import os
+import pkgutil
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -338,26 +341,41 @@ SniffFunction = Callable[[SourceFile], bool]
 
 @dataclass(frozen=True)
 class Reader:
-    """A registered reader: its name, what it reads, and its sniff and read functions."""
+    """A registered reader: its name, what it reads, its sniff and read functions, and whether a folder named with
+    its format is read whole (an archive's folder) rather than file by file."""
 
     name: str
     description: str
     sniff: SniffFunction
     read: ReadFunction
     priority: int = 50
+    folder: bool = False
 
 
 READERS: dict[str, Reader] = {}
 
 
-def register(name: str, description: str, sniff: SniffFunction, *, priority: int = 50):
+def register(name: str, description: str, sniff: SniffFunction, *, priority: int = 50, folder: bool = False):
     """Decorator registering ``read`` under ``name``. Lower priority numbers are sniffed first."""
 
     def decorate(read: ReadFunction) -> ReadFunction:
-        READERS[name] = Reader(name, description, sniff, read, priority)
+        READERS[name] = Reader(name, description, sniff, read, priority, folder)
         return read
 
     return decorate
+
+
+@cache
+def _import_readers() -> None:
+    """Import every module of this package once: each reader module registers its readers."""
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        importlib.import_module(f"{__package__}.{module.name}")
+
+
+def readers() -> dict[str, Reader]:
+    """Every registered reader by name."""
+    _import_readers()
+    return dict(sorted(READERS.items()))
 
 
 def detect_format(src: SourceFile) -> Reader:
@@ -369,7 +387,7 @@ def detect_format(src: SourceFile) -> Reader:
         zip_members(src)  # an unreadable archive is its own clear error, not a sniffer's crash
     elif not src.is_dir:
         _ = src.text
-    for reader in sorted(READERS.values(), key=lambda r: (r.priority, r.name)):
+    for reader in sorted(readers().values(), key=lambda r: (r.priority, r.name)):
         try:
             if reader.sniff(src):
                 return reader
@@ -409,6 +427,6 @@ def _unrecognised(src: SourceFile) -> FormatError:
     return FormatError(
         "no reader recognises this file",
         path=src.display,
-        expected="one of: " + ", ".join(sorted(READERS)),
+        expected="one of: " + ", ".join(readers()),
         hint="Name the format with --format (see 'threadlens formats')",
     )

@@ -37,7 +37,7 @@ def sniff(src: SourceFile) -> bool:
     return '"speaker"' in first or ('"user"' in first and '"root"' in first)
 
 
-@register("convokit", "ConvoKit corpus folder or utterances.jsonl", sniff, priority=40)
+@register("convokit", "ConvoKit corpus folder or utterances.jsonl", sniff, priority=40, folder=True)
 def read(src: SourceFile, sink: Sink) -> Iterator[Message]:
     """One message per utterance, with speaker names and submission titles from the corpus files."""
     utterances, corpus = _corpus(src)

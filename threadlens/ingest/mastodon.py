@@ -80,7 +80,8 @@ def sniff(src: SourceFile) -> bool:
     )
 
 
-@register("mastodon", "Mastodon archive (outbox.json, ZIP or folder) or API statuses / context", sniff, priority=30)
+@register("mastodon", "Mastodon archive (outbox.json, ZIP or folder) or API statuses / context", sniff,
+          priority=30, folder=True)
 def read(src: SourceFile, sink: Sink) -> Iterator[Message]:
     """Messages from an archive (ZIP, folder or ``outbox.json``) or from API statuses."""
     if src.is_dir or src.is_zip:

@@ -88,7 +88,7 @@ def sniff(src: SourceFile) -> bool:
     return bool(_ASSIGNMENT.match(src.head(512)))
 
 
-@register("x-archive", "X account archive: the ZIP, its data/ folder, or tweets.js", sniff, priority=20)
+@register("x-archive", "X account archive: the ZIP, its data/ folder, or tweets.js", sniff, priority=20, folder=True)
 def read(src: SourceFile, sink: Sink) -> Iterator[Message]:
     """The owner's tweets (deleted ones marked), with long-post texts and edit histories."""
     if src.is_dir or src.is_zip:
