@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -60,10 +62,11 @@ def test_option_help_names_what_the_registries_hold(command, option, names):
     assert all(name in line for name in names), line
 
 
-def test_version():
+def test_version_is_the_one_written_in_pyproject():
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
     result = run_cli("--version")
     assert result.returncode == 0
-    assert result.stdout.startswith("threadlens ")
+    assert result.stdout.strip() == f"threadlens {project['project']['version']}"
 
 
 def test_column_mapping_reads_a_spreadsheet_with_other_names(tmp_path):

@@ -5,8 +5,6 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-__version__ = "0.1.0"
-
 # ``threadlens.batch`` is the function, bound here once: importing the package ``threadlens/batch/`` sets the
 # attribute to the package, and this import, which comes after, sets it back. The package's ``__init__``
 # imports only the standard library, so this keeps ``import threadlens`` fast.
@@ -26,7 +24,13 @@ __all__ = ["__version__", "batch", *_API]
 
 
 def __getattr__(name: str) -> Any:
-    """Import the public API lazily, so ``import threadlens`` stays fast."""
+    """Import the public API lazily, so ``import threadlens`` stays fast; the version is the installed package's
+    (``pyproject.toml`` is the one place it is written)."""
+    if name == "__version__":
+        from importlib.metadata import version
+
+        globals()[name] = version("threadlens")
+        return globals()[name]
     if name in _API:
         return getattr(import_module(_API[name]), name)
     raise AttributeError(f"module 'threadlens' has no attribute {name!r}")
