@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "threadlens"
 VERSION = "threadlens.__version__"  # ``from threadlens import __version__``: the version, not the package's API
 LAYERS = (
     ("threadlens.model", "threadlens.errors", "threadlens.io", "threadlens.limits", "threadlens.timeparse",
-     "threadlens.definition", VERSION),
+     "threadlens.memory", "threadlens.definition", VERSION),
     ("threadlens.ingest", "threadlens.scope", "threadlens.privacy"),
     ("threadlens.thread",),
     ("threadlens.scoring",),

@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from threadlens.ingest.base import gc_paused
 from threadlens.ingest.merge import merge_messages
+from threadlens.memory import gc_paused
 from threadlens.model import Completeness, GraphIssue, Message, ThreadGraph
 
 if TYPE_CHECKING:  # pandas and pyarrow are imported by graph_frame alone: commands that only read stay quick

@@ -14,12 +14,12 @@ from threadlens.ingest.base import (
     SourceFile,
     detect_format,
     folder_files,
-    gc_paused,
     is_inside,
     link_problem,
     readers,
 )
 from threadlens.ingest.merge import merge_with_conflicts
+from threadlens.memory import gc_paused
 from threadlens.model import Conflict, InputFile, Message, Problem, ReadResult
 
 # Files a submission folder may hold beside its exports; they are not messages (nor are fetch provenance

@@ -8,7 +8,6 @@ Readers never drop a record silently: a record they cannot use goes to ``sink.re
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import importlib
 import json
@@ -17,7 +16,6 @@ import pkgutil
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -265,19 +263,6 @@ def link_problem(link: Path) -> Problem:
     kind = "a folder" if link.is_dir() else "a file outside the input"
     return Problem(str(link), "whole file", f"skipped: a symbolic link to {kind} is not followed (inputs are read "
                    "only inside the paths given; pass the target itself to read it)")
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building millions of objects that are all kept:
-    its full collections over the growing heap could free nothing and only cost time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def loads_json(text: str) -> Any:
