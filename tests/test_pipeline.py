@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -11,7 +13,7 @@ from typer.testing import CliRunner
 
 from tests.test_scope import write_case
 from threadlens.cli import app
-from threadlens.errors import ConsentError, ReportError
+from threadlens.errors import ConsentError, InputError, ReportError
 from threadlens.pipeline import analyse_case, case_from_outputs
 
 OTHER_CASE = """case_id = "2026-099"
@@ -95,3 +97,71 @@ def test_report_rechecks_the_manifest_hash_and_its_dates(tmp_path):
     manifest.unlink()
     with pytest.raises(ConsentError, match="consent manifest of this analysis is missing"):
         case_from_outputs(out)
+
+
+def _hostile_case(tmp_path: Path) -> tuple[Path, Path]:
+    """A case folder with a rejected row and a second file that contradicts message 1: paths in problems too."""
+    case = tmp_path / "case"
+    case.mkdir()
+    export, manifest = write_case(case, rules="")
+    with export.open("a", encoding="utf-8") as handle:
+        handle.write(",,alice_ward,2026-03-03T09:00:00Z,a row without an id,,x\n")
+    (case / "notes.csv").write_text("id,reply_to,author,created_at,text,quote_of,platform\n"
+                                    "1,,alice_ward,2026-03-01T23:59:01Z,Friendly minutes.,,x\n", encoding="utf-8")
+    return case, manifest
+
+
+def _analyse_from(where: Path, case: Path, out: Path, keys: Path, manifest: Path | None = None) -> bytes:
+    """Analyse ``case`` into ``out`` from the working directory ``where``, every path typed relative to it."""
+    where.mkdir(parents=True, exist_ok=True)
+    os.chdir(where)
+    consent = {"consent": os.path.relpath(manifest, where)} if manifest else {"allow_unconsented": True}
+    analyse_case([os.path.relpath(case, where)], os.path.relpath(out, where), key_dir=keys, html=False, pdf=False,
+                 **consent)
+    return (out / "findings.json").read_bytes()
+
+
+def test_findings_are_byte_identical_across_output_folders_and_working_directories(tmp_path, monkeypatch):
+    case, manifest = _hostile_case(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    keys = tmp_path / "keys"
+
+    first = _analyse_from(tmp_path / "a", case, tmp_path / "out-1", keys, manifest)
+    second = _analyse_from(tmp_path / "b" / "deeper", case, tmp_path / "b" / "out-2", keys, manifest)
+    again = _analyse_from(tmp_path, case, tmp_path / "out-1", keys, manifest)
+
+    assert first == second == again
+    assert str(tmp_path) not in first.decode() and "../" not in first.decode()
+    record = json.loads(first)
+    assert [item["path"] for item in record["inputs"]] == ["case/notes.csv", "case/thread.csv"]
+    assert record["options"]["manifest"] == record["consent"]["manifest"] == "submission.toml"
+    reasons = " ".join(item["reason"] for item in record["problems"]["items"])
+    assert "case/notes.csv" in reasons and "case/thread.csv" in reasons
+    located = json.loads((tmp_path / "out-1" / "inputs.json").read_text(encoding="utf-8"))
+    assert located["inputs"] == [{"name": "case", "path": str(case)}] and located["manifest"] == str(manifest)
+
+
+def test_an_unconsented_case_is_named_by_its_content_not_its_output_folder(tmp_path, monkeypatch):
+    case, _ = _hostile_case(tmp_path)
+    monkeypatch.chdir(tmp_path)
+
+    first = _analyse_from(tmp_path / "a", case, tmp_path / "one", tmp_path / "keys")
+    second = _analyse_from(tmp_path / "b", case, tmp_path / "two", tmp_path / "keys")
+
+    assert first == second
+    assert json.loads(first)["consent"]["case_id"].startswith("unconsented-")
+
+
+def test_report_finds_the_inputs_from_any_working_directory_and_refuses_an_added_one(tmp_path, monkeypatch):
+    from threadlens.report.tables import findings_json
+
+    case, manifest = _hostile_case(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    written = _analyse_from(tmp_path / "a", case, tmp_path / "out", tmp_path / "keys", manifest)
+    os.chdir(tmp_path / "a")
+
+    assert findings_json(case_from_outputs("../out", key_dir=tmp_path / "keys")).encode() == written
+    shutil.copy(case / "notes.csv", case / "later.csv")
+    with pytest.raises(InputError, match="added since the analysis") as raised:
+        case_from_outputs("../out", key_dir=tmp_path / "keys")
+    assert raised.value.path == "case/later.csv"

@@ -1,11 +1,12 @@
-"""Files: their SHA-256, and atomic writes (a reader of the output never sees half a file, and an interrupted run
-leaves none)."""
+"""Files: their SHA-256, names that do not depend on where they lie, and atomic writes (a reader of the output
+never sees half a file, and an interrupted run leaves none)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -16,6 +17,41 @@ def file_sha256(path: str | Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+class InputNames:
+    """Names of a case's files that do not depend on where the case lies or where it is analysed from.
+
+    Each path given (a file, folder or ZIP) is named by its base name (``case``; ``case~2``, ``case~3`` … for
+    another one of the same name), and a file read from inside it by that name and its path below it
+    (``case/data/tweets.js``; a ZIP member after ``!``). A path outside every one given keeps its name.
+    """
+
+    def __init__(self, given: Iterable[str | Path]) -> None:
+        self.roots: dict[str, str] = {}  # absolute path given → its name, in the order given
+        for path in given:
+            absolute = os.path.abspath(path)
+            base = os.path.basename(absolute) or "input"
+            name, count = base, 1
+            while absolute not in self.roots and name in self.roots.values():
+                count += 1
+                name = f"{base}~{count}"
+            self.roots.setdefault(absolute, name)
+        self._names: dict[str, str] = {}
+
+    def name(self, path: str) -> str:
+        """The stable name of ``path`` (a file as a reader names it, relative to the working directory or not)."""
+        if path not in self._names:
+            outer, bang, member = path.partition("!")
+            absolute = os.path.abspath(outer)
+            found = path
+            for root, name in self.roots.items():
+                if absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep):
+                    below = Path(os.path.relpath(absolute, root)).as_posix()
+                    found = (name if below == "." else f"{name}/{below}") + bang + member
+                    break
+            self._names[path] = found
+        return self._names[path]
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:

@@ -306,3 +306,6 @@ class Case:
     findings: Findings
     consent: dict | None = None
     options: dict = field(default_factory=dict)
+    # Where the inputs ({"name", "path"} per path given), manifest and definition lie on this machine: written
+    # to inputs.json for 'threadlens report', never into the findings, which name files by InputNames.
+    locations: dict = field(default_factory=dict)

@@ -7,6 +7,9 @@ and do exactly the same thing to every case.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -14,12 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from threadlens.definition import Definition, load_definition
 from threadlens.errors import ConsentError, InputError
+from threadlens.io import InputNames, atomic_write_text
 from threadlens.model import Case, ReadResult
 
 if TYPE_CHECKING:
     from threadlens.privacy import Manifest
 
 NO_MANIFEST = "analysed without a consent manifest: no scope limits the messages analysed"
+LOCATIONS = "inputs.json"  # where an analysis's inputs lie on this machine, beside findings.json
 
 
 def analyse_case(
@@ -39,7 +44,7 @@ def analyse_case(
     pdf: bool = True,
     today: date | None = None,
 ) -> Case:
-    """Analyse one case under its consent, and write its outputs into ``out`` when given.
+    r"""Analyse one case under its consent, and write its outputs into ``out`` when given.
 
     The one place consent is enforced, for the CLI, the batch runner and Python alike: ``consent`` (a
     ``submission.toml``) is checked (keys, dates against ``today``, and that one of its parties appears in
@@ -47,12 +52,23 @@ def analyse_case(
     and the record says no consent was given; ``case_id`` names it). Messages outside the manifest's
     ``[scope_rules]`` are left out right after reading (:func:`threadlens.scope.minimise`). Unless
     ``reveal``, non-parties are pseudonymised with the case's key from ``key_dir`` (created there on first
-    use; default: :func:`threadlens.privacy.default_key_dir`, never inside ``out``).
+    use; default: :func:`threadlens.privacy.default_key_dir`, never inside ``out``). An unconsented case
+    without a ``case_id`` is named by its inputs' content, so its key and findings do not depend on ``out``.
 
-    >>> from threadlens import analyse_case
-    >>> analyse_case(["thread.jsonl"])  # doctest: +SKIP
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> scratch = tempfile.TemporaryDirectory()
+    >>> path = Path(scratch.name) / "thread.csv"
+    >>> _ = path.write_text("id,reply_to,author,created_at,text\n"
+    ...                     "1,,ann,2024-03-01T18:00:00Z,Minutes attached.\n"
+    ...                     "2,1,bob,2024-03-01T18:05:00Z,I will find you and hurt you.\n")
+    >>> analyse_case([path])
     Traceback (most recent call last):
-    threadlens.errors.ConsentError: no consent manifest given (expected --consent submission.toml ...
+    threadlens.errors.ConsentError: no consent manifest given ...
+    >>> case = analyse_case([path], allow_unconsented=True, key_dir=Path(scratch.name) / "keys")
+    >>> case.findings.conversations[0].first_escalation.message_id
+    'generic:2'
+    >>> scratch.cleanup()
     """
     from threadlens.ingest import read_inputs
     from threadlens.privacy import key_fingerprint, load_manifest, unconsented
@@ -60,9 +76,7 @@ def analyse_case(
     if consent is not None:
         manifest = load_manifest(consent)
         manifest.check_dates(today or datetime.now(UTC).date())
-    elif allow_unconsented:
-        manifest = unconsented(case_id or (Path(out).resolve().name if out is not None else "unconsented"))
-    else:
+    elif not allow_unconsented:
         raise ConsentError(
             "no consent manifest given",
             expected="--consent submission.toml (see docs/submissions.md)",
@@ -70,10 +84,13 @@ def analyse_case(
             "analyses anyway and records it",
         )
     chosen = load_definition(definition)
+    paths = list(paths)
     read = read_inputs(paths, format=format, strict=strict, options=reader_options)
     if not read.messages:
         raise NothingRead(read)
-    if manifest.path is not None:
+    if consent is None:
+        manifest = unconsented(case_id or content_case_id(read))
+    elif manifest.path is not None:
         manifest.check_belongs_to(read.messages)
     key = _key(manifest, reveal, key_dir, out)
     case = _run_stages(read, manifest, chosen, key)
@@ -88,9 +105,20 @@ def analyse_case(
         "pseudonymised": not reveal,
         "pseudonym_key": key_fingerprint(key) if key is not None else None,
     }
+    case.locations = {
+        "inputs": [{"name": name, "path": root} for root, name in InputNames(paths).roots.items()],
+        "manifest": os.path.abspath(manifest.path) if manifest.path is not None else None,
+        "definition": str(chosen.path.resolve()) if definition is not None else None,
+    }
     if out is not None:
         write_outputs(case, out, html=html, pdf=pdf)
     return case
+
+
+def content_case_id(read: ReadResult) -> str:
+    """The case id of an unconsented analysis: ``unconsented-`` and a hash of its input files' SHA-256s."""
+    digest = hashlib.sha256("\n".join(sorted(item.sha256 for item in read.inputs)).encode("ascii")).hexdigest()
+    return f"unconsented-{digest[:12]}"
 
 
 class NothingRead(InputError):
@@ -165,11 +193,15 @@ def _definition_option(definition: str | Path | Definition | None) -> str | None
 
 
 def write_outputs(case: Case, out: str | Path, *, html: bool = True, pdf: bool = True) -> list[Path]:
-    """Write ``findings.json`` and ``messages.csv`` (and ``report.html``, ``timeline.pdf``) into ``out``."""
+    """Write ``findings.json`` and ``messages.csv`` (and ``report.html``, ``timeline.pdf``) into ``out``, and
+    ``inputs.json``: where the case's inputs, manifest and definition lie, for ``threadlens report`` (not part
+    of the findings, which name files the same wherever they lie)."""
     from threadlens.report.tables import write_tables
 
     folder = Path(out)
     written = write_tables(case, folder)
+    written.append(atomic_write_text(folder / LOCATIONS, json.dumps(case.locations, indent=2, ensure_ascii=False)
+                                     + "\n"))
     if html:
         from threadlens.report.html import write_html
 
@@ -185,9 +217,10 @@ def case_from_outputs(out_dir: str | Path, *, key_dir: str | Path | None = None,
     """The case behind an analysis folder, analysed again from its recorded inputs, to regenerate its reports.
 
     ``findings.json`` records every input's SHA-256, the consent manifest's, the definition's name and SHA-256
-    and the options; an input or manifest that is missing or changed, a definition that changed since, or a
-    retention date that has passed is a clear error rather than a report that no longer matches its findings
-    (or one the consent no longer allows).
+    and the options; ``inputs.json`` beside it says where the inputs, manifest and definition lie (without it,
+    recorded paths are tried from the working directory and the folder). An input or manifest that is missing
+    or changed, an input added, a definition that changed since, or a retention date that has passed is a clear
+    error rather than a report that no longer matches its findings (or one the consent no longer allows).
     """
     import json
 
@@ -207,18 +240,23 @@ def case_from_outputs(out_dir: str | Path, *, key_dir: str | Path | None = None,
                           expected="the findings.json written by 'threadlens analyse'") from None
     options = record.get("options") or {}
     consent = record.get("consent") or {}
-    manifest = _recorded_manifest(folder, options.get("manifest"), consent.get("sha256"))
+    locations = _locations(folder)
+    manifest = _recorded_manifest(folder, locations.get("manifest") or options.get("manifest"), consent.get("sha256"))
     if options.get("pseudonymised") and not manifest and not options.get("unconsented"):
         raise ReportError("this analysis pseudonymised authors, but findings.json names no consent manifest",
                           path=str(record_path), hint="Run 'threadlens analyse' again with the manifest")
 
-    top_level: list[Path] = []
+    roots = {entry["name"]: Path(entry["path"]) for entry in locations.get("inputs", [])}
+    top_level: list[Path] = list(roots.values())
     for entry in inputs:
         outer, _, member = entry["path"].partition("!")
-        located = next((p for p in (Path(outer), folder / outer) if p.exists()), None)
+        name, _, below = outer.partition("/")
+        tried = [roots[name] / below if below else roots[name]] if name in roots else [Path(outer), folder / outer]
+        located = next((p for p in tried if p.exists()), None)
         if located is None:
-            raise InputError("an input of this analysis is missing", path=outer,
-                             hint="Run 'threadlens report' from the folder 'threadlens analyse' ran in")
+            raise InputError("an input of this analysis is missing", path=str(tried[0]),
+                             hint="Put it back where the analysis read it (inputs.json in the analysis folder), "
+                             "or run 'threadlens analyse' again")
         source = SourceFile(located, display=outer)
         if member:
             source = source.members().get(member) or source
@@ -227,10 +265,10 @@ def case_from_outputs(out_dir: str | Path, *, key_dir: str | Path | None = None,
                 f"the input changed since the analysis (SHA-256 {source.sha256}, recorded {entry['sha256']})",
                 path=entry["path"], hint="Run 'threadlens analyse' again to analyse the changed data",
             )
-        if located not in top_level:
+        if not roots and located not in top_level:
             top_level.append(located)
 
-    chosen = load_definition(options.get("definition") or recorded_definition["name"])
+    chosen = load_definition(locations.get("definition") or options.get("definition") or recorded_definition["name"])
     if chosen.sha256 != recorded_definition["sha256"]:
         raise ReportError(
             f"definition {chosen.name!r} changed since the analysis (SHA-256 {chosen.sha256}, recorded "
@@ -243,11 +281,32 @@ def case_from_outputs(out_dir: str | Path, *, key_dir: str | Path | None = None,
 
         key_dir = key_dir if key_dir is not None else default_key_dir()
         read_case_key(key_dir, case_id, options.get("pseudonym_key") or "")  # never a new key: pseudonyms would change
-    return analyse_case(top_level, consent=manifest, allow_unconsented=bool(options.get("unconsented")),
+    case = analyse_case(top_level, consent=manifest, allow_unconsented=bool(options.get("unconsented")),
                         case_id=case_id, format=options.get("format", "auto"),
                         strict=bool(options.get("strict")), reader_options=options.get("reader_options"),
-                        definition=chosen, reveal=bool(options.get("reveal")),
+                        definition=chosen if options.get("definition") else None, reveal=bool(options.get("reveal")),
                         key_dir=key_dir, today=today)
+    if roots:
+        names = InputNames(roots.values())
+        added = sorted({names.name(item.path) for item in case.read.inputs} - {entry["path"] for entry in inputs})
+        if added:
+            raise InputError(f"{len(added)} input file(s) were added since the analysis", path=added[0],
+                             hint="Run 'threadlens analyse' again to analyse the data as it is now")
+    return case
+
+
+def _locations(folder: Path) -> dict[str, Any]:
+    """The ``inputs.json`` of an analysis folder; empty when it has none (an analysis made before it existed)."""
+    from threadlens.errors import ReportError
+
+    try:
+        locations = json.loads((folder / LOCATIONS).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except json.JSONDecodeError as error:
+        raise ReportError(f"inputs.json cannot be read ({error})", path=str(folder / LOCATIONS),
+                          expected="the inputs.json written by 'threadlens analyse'") from None
+    return locations if isinstance(locations, dict) else {}
 
 
 def _recorded_manifest(folder: Path, recorded: str | None, sha256: str | None) -> Path | None:
@@ -260,7 +319,7 @@ def _recorded_manifest(folder: Path, recorded: str | None, sha256: str | None) -
     located = next((p for p in (Path(recorded), folder / recorded) if p.is_file()), None)
     if located is None:
         raise ConsentError("the consent manifest of this analysis is missing", path=recorded,
-                           hint="Run 'threadlens report' from the folder 'threadlens analyse' ran in")
+                           hint="Put it back where the analysis read it (inputs.json in the analysis folder)")
     if sha256 and file_sha256(located) != sha256:
         raise ReportError(
             f"the consent manifest changed since the analysis (SHA-256 {file_sha256(located)}, recorded {sha256})",

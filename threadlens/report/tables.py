@@ -1,8 +1,10 @@
 """Machine-readable outputs of a case: ``findings.json``, ``messages.csv`` and ``messages.parquet``.
 
 ``findings.json`` follows the versioned schema in ``docs/findings-schema.md``. It is deterministic:
-keys sorted, floats rounded to ``FLOAT_DIGITS`` places, times in ISO-8601 UTC, and no generation time,
-so the same inputs and definition give the same bytes on every run.
+keys sorted, floats rounded to ``FLOAT_DIGITS`` places, times in ISO-8601 UTC, no generation time, and files
+named by :class:`threadlens.io.InputNames` (the manifest and a definition given as a path by their base names),
+never by where they lie: the same inputs, definition, manifest and key give the same bytes in any output
+folder, from any working directory.
 
 CSV files are opened in spreadsheets, which run a cell that starts like a formula: every text cell starting
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written with a leading ``'`` (see
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 
 from threadlens import __version__
-from threadlens.io import atomic_write_bytes, atomic_write_text
+from threadlens.io import InputNames, atomic_write_bytes, atomic_write_text
 from threadlens.model import LEVEL_NAMES, Case, Conflict, Escalation
 from threadlens.report.view import all_chains, author_names
 from threadlens.thread import graph_frame
@@ -56,7 +59,7 @@ def findings_document(case: Case) -> dict[str, Any]:
     """The case's findings as the plain, JSON-ready document of ``docs/findings-schema.md``."""
     findings = case.findings
     problems = [asdict(problem) for problem in case.read.problems]
-    return _plain({
+    document = _plain({
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "threadlens", "version": __version__},
         "definition": asdict(findings.definition),
@@ -87,6 +90,32 @@ def findings_document(case: Case) -> dict[str, Any]:
         "chains": [asdict(chain) for chain in findings.chains],
         "participants": [asdict(participant) for participant in findings.participants],
     })
+    return _stable_paths(document, InputNames(item["path"] for item in case.locations.get("inputs", [])))
+
+
+def _stable_paths(document: dict[str, Any], names: InputNames) -> dict[str, Any]:
+    """``document`` with every file named by ``names``: each ``path`` value, the paths problems quote, and the
+    manifest and definition by their base names."""
+    quoted = sorted({item["path"] for item in document["inputs"]}
+                    | {source["path"] for conflict in document["conflicts"] for source in conflict["sources"]},
+                    key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(path) for path in quoted)) if quoted else None
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: names.name(item) if key == "path" and isinstance(item, str) else walk(item)
+                    for key, item in value.items()}
+        return [walk(item) for item in value] if isinstance(value, list) else value
+
+    stable = walk(document)
+    if pattern is not None:
+        for problem in stable["problems"]["items"]:
+            problem["reason"] = pattern.sub(lambda match: names.name(match.group()), problem["reason"])
+    for record in (stable["options"], stable["consent"] or {}):
+        for key in ("manifest", "definition"):
+            if record.get(key):
+                record[key] = Path(record[key]).name
+    return stable
 
 
 def findings_json(case: Case) -> str:

@@ -8,12 +8,14 @@ default, explainable) and the optional backends "profanity-check", "transformers
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from importlib import import_module
 from typing import Protocol
 
 from threadlens.definition import Definition, load_definition
 from threadlens.errors import ConfigError
-from threadlens.model import Message, Score
+from threadlens.limits import MAX_SCORED_CHARS, cut_text
+from threadlens.model import Evidence, Message, Score
 
 __all__ = ["Scorer", "get_scorer", "register_scorer", "score_messages", "score_texts", "scorers"]
 
@@ -70,8 +72,21 @@ _CACHE: dict[tuple[str, str, str], Scorer] = {}
 
 
 def score_texts(texts: Sequence[str], definition: Definition | str | None = None, scorer: str = "lens") -> list[Score]:
-    """Score each text under the definition (the default one when None)."""
-    return get_scorer(scorer, definition).score(list(texts))
+    """Score each text under the definition (the default one when None).
+
+    Only the first ``MAX_SCORED_CHARS`` characters of a longer text are scored; its score then carries one
+    more piece of evidence (rule ``cut``, contribution 0) over the part not scored, naming the full length
+    and SHA-256.
+    """
+    texts = list(texts)
+    long = {index: cut_text(text, MAX_SCORED_CHARS) for index, text in enumerate(texts) if len(text) > MAX_SCORED_CHARS}
+    scores = get_scorer(scorer, definition).score([long[i].text if i in long else text for i, text in enumerate(texts)])
+    for index, cut in long.items():
+        note = (f"not scored: characters {MAX_SCORED_CHARS:,} to {cut.full_length:,} of {cut.full_length:,}; "
+                f"full text SHA-256 {cut.sha256}")
+        evidence = Evidence(MAX_SCORED_CHARS, cut.full_length, note, "rule", "cut", 0.0)
+        scores[index] = replace(scores[index], evidence=(*scores[index].evidence, evidence))
+    return scores
 
 
 def score_messages(
