@@ -44,7 +44,7 @@ def analyse_case(
     pdf: bool = True,
     today: date | None = None,
 ) -> Case:
-    """Analyse one case under its consent, and write its outputs into ``out`` when given.
+    r"""Analyse one case under its consent, and write its outputs into ``out`` when given.
 
     The one place consent is enforced, for the CLI, the batch runner and Python alike: ``consent`` (a
     ``submission.toml``) is checked (keys, dates against ``today``, and that one of its parties appears in
@@ -55,10 +55,20 @@ def analyse_case(
     use; default: :func:`threadlens.privacy.default_key_dir`, never inside ``out``). An unconsented case
     without a ``case_id`` is named by its inputs' content, so its key and findings do not depend on ``out``.
 
-    >>> from threadlens import analyse_case
-    >>> analyse_case(["thread.jsonl"])  # doctest: +SKIP
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> scratch = tempfile.TemporaryDirectory()
+    >>> path = Path(scratch.name) / "thread.csv"
+    >>> _ = path.write_text("id,reply_to,author,created_at,text\n"
+    ...                     "1,,ann,2024-03-01T18:00:00Z,Minutes attached.\n"
+    ...                     "2,1,bob,2024-03-01T18:05:00Z,I will find you and hurt you.\n")
+    >>> analyse_case([path])
     Traceback (most recent call last):
-    threadlens.errors.ConsentError: no consent manifest given (expected --consent submission.toml ...
+    threadlens.errors.ConsentError: no consent manifest given ...
+    >>> case = analyse_case([path], allow_unconsented=True, key_dir=Path(scratch.name) / "keys")
+    >>> case.findings.conversations[0].first_escalation.message_id
+    'generic:2'
+    >>> scratch.cleanup()
     """
     from threadlens.ingest import read_inputs
     from threadlens.privacy import key_fingerprint, load_manifest, unconsented

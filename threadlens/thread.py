@@ -48,7 +48,18 @@ _PLATFORMS = {"bsky": "bluesky"}  # id prefixes that differ from their platform'
 
 
 def build_graph(messages: list[Message]) -> ThreadGraph:
-    """The reply graph of ``messages`` (merged first if an id occurs more than once)."""
+    """The reply graph of ``messages`` (merged first if an id occurs more than once).
+
+    >>> from threadlens.model import Message
+    >>> graph = build_graph([
+    ...     Message("generic:2", "generic", "generic:bob", "bob", None, "Thanks Ann.", reply_to="generic:1"),
+    ...     Message("generic:3", "generic", "generic:cy", "cy", None, "Agreed.", reply_to="generic:2"),
+    ... ])
+    >>> sorted(graph.graph.edges)
+    [('generic:1', 'generic:2'), ('generic:2', 'generic:3')]
+    >>> graph.graph.nodes["generic:1"]["missing"]  # referenced but not in the input: a placeholder
+    True
+    """
     with gc_paused():
         return _build(messages)
 

@@ -28,10 +28,18 @@ def analyse(
     """The findings of a case from its graph and scores (message id → :class:`Score`): first escalations, chains
     and participants.
 
+    >>> from datetime import UTC, datetime
+    >>> from threadlens.model import Message
     >>> from threadlens.scoring import score_messages
     >>> from threadlens.thread import build_graph
-    >>> graph = build_graph(messages)
-    >>> findings = analyse(graph, score_messages(graph.messages()))  # doctest: +SKIP
+    >>> at = datetime(2024, 3, 1, 18, tzinfo=UTC)
+    >>> graph = build_graph([
+    ...     Message("generic:1", "generic", "generic:ann", "ann", at, "Minutes attached."),
+    ...     Message("generic:2", "generic", "generic:bob", "bob", at, "I will hurt you.", reply_to="generic:1"),
+    ... ])
+    >>> findings = analyse(graph, score_messages(graph.messages()))
+    >>> findings.conversations[0].first_escalation.author_id
+    'generic:bob'
     """
     chosen = load_definition(definition)
     rules = load_rules(chosen)

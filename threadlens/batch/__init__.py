@@ -69,7 +69,7 @@ def batch(
     processes: bool = True,
     today: date | None = None,
 ) -> pd.DataFrame:
-    """Analyse every submission in ``submissions_dir`` into ``out``; the summary, one row per submission.
+    r"""Analyse every submission in ``submissions_dir`` into ``out``; the summary, one row per submission.
 
     ``workers`` sets the size of the local cluster (default: one per CPU), ``scheduler`` the address of
     an existing one (``tcp://host:port``) instead; ``processes=False`` runs local workers as threads.
@@ -78,9 +78,19 @@ def batch(
     (default: :func:`threadlens.privacy.default_key_dir`), which must not lie inside ``out``. ``progress``
     shows a progress bar (default: when stderr is a terminal). ``today`` dates the consent checks (default: today, UTC).
 
-    >>> import threadlens
-    >>> summary = threadlens.batch("submissions", "out", workers=2)  # doctest: +SKIP
-    >>> summary[["submission", "status", "reason"]]  # doctest: +SKIP
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> scratch = tempfile.TemporaryDirectory()
+    >>> path = Path(scratch.name) / "submissions" / "case-1" / "thread.csv"
+    >>> path.parent.mkdir(parents=True)
+    >>> _ = path.write_text("id,reply_to,author,created_at,text\n"
+    ...                     "1,,ann,2024-03-01T18:00:00Z,Minutes attached.\n"
+    ...                     "2,1,bob,2024-03-01T18:05:00Z,Thanks Ann.\n")
+    >>> summary = batch(path.parent.parent, Path(scratch.name) / "out", workers=1, processes=False,
+    ...                 allow_unconsented=True, key_dir=Path(scratch.name) / "keys", html=False, pdf=False)
+    >>> summary[["submission", "status", "messages"]].to_dict("records")
+    [{'submission': 'case-1', 'status': 'ok', 'messages': 2}]
+    >>> scratch.cleanup()
     """
     from threadlens.batch.audit import AuditLog
     from threadlens.batch.plan import clean_partial, plan_submissions, planned_row

@@ -34,11 +34,27 @@ def read_inputs(
     strict: bool = False,
     options: dict[str, Any] | None = None,
 ) -> ReadResult:
-    """Read every path (file, folder or ZIP) and merge the messages: one per id, every source kept.
+    r"""Read every path (file, folder or ZIP) and merge the messages: one per id, every source kept.
 
     A folder that no reader claims whole is read file by file. Records that cannot be used are in
     ``problems``; with ``strict`` the first one raises :class:`InputError` instead. ``options`` go to
     every reader (e.g. ``{"columns": {"id": "tweet_id"}}`` for the csv and jsonl readers).
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> scratch = tempfile.TemporaryDirectory()
+    >>> path = Path(scratch.name) / "thread.csv"
+    >>> _ = path.write_text("id,reply_to,author,created_at,text\n"
+    ...                     "1,,ann,2024-03-01T18:00:00Z,Minutes attached.\n"
+    ...                     "2,1,,2024-03-01T18:05:00Z,Who wrote this?\n")
+    >>> result = read_inputs([path])
+    >>> [m.id for m in result.messages], [p.position for p in result.problems]
+    (['generic:1'], ['row 2, line 3'])
+    >>> result.problems[0].reason
+    'author is empty ...'
+    >>> result.inputs[0].format, result.inputs[0].rejected
+    ('csv', 1)
+    >>> scratch.cleanup()
     """
     available = readers()
     if format != "auto" and format not in available:
@@ -142,7 +158,19 @@ def _check_named_format(reader: Reader, src: SourceFile, failure: str) -> None:
 
 
 def read(*paths: str | Path, format: str = "auto", strict: bool = False) -> list[Message]:
-    """Read exports into merged messages. Unusable records are reported as a warning, never dropped silently."""
+    r"""Read exports into merged messages. Unusable records are reported as a warning, never dropped silently.
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> scratch = tempfile.TemporaryDirectory()
+    >>> path = Path(scratch.name) / "thread.csv"
+    >>> _ = path.write_text("id,reply_to,author,created_at,text\n"
+    ...                     "1,,ann,2024-03-01T18:00:00Z,Minutes attached.\n"
+    ...                     "2,1,bob,2024-03-01T18:05:00Z,Thanks Ann.\n")
+    >>> [(m.id, m.author_id, m.reply_to) for m in read(path)]
+    [('generic:1', 'generic:ann', None), ('generic:2', 'generic:bob', 'generic:1')]
+    >>> scratch.cleanup()
+    """
     result = read_inputs(paths, format=format, strict=strict)
     errors = [p for p in result.problems if p.severity == "error"]
     if errors:

@@ -77,6 +77,12 @@ def score_texts(texts: Sequence[str], definition: Definition | str | None = None
     Only the first ``MAX_SCORED_CHARS`` characters of a longer text are scored; its score then carries one
     more piece of evidence (rule ``cut``, contribution 0) over the part not scored, naming the full length
     and SHA-256.
+
+    >>> civil, threat = score_texts(["Thanks for the minutes.", "I will find you and hurt you."])
+    >>> all(0 <= score.value <= 1 for score in (civil, threat))
+    True
+    >>> "threat" in threat.categories and threat.level >= 3  # abusive or severe
+    True
     """
     texts = list(texts)
     long = {index: cut_text(text, MAX_SCORED_CHARS) for index, text in enumerate(texts) if len(text) > MAX_SCORED_CHARS}
