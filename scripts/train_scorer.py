@@ -9,9 +9,11 @@ outside the repository, for ``threadlens eval FILE --label-column label``.
 
 What it does:
 
-1. Reads Davidson (hate/offensive vs neither), OLID subtask A and ToxiChat's training turns, and splits
-   them 80/10/10 into train/dev/test, stratified by corpus and label with a fixed seed
-   (``threadlens.scoring.datasets.split``). ToxiChat's own dev file is kept apart as a further test set.
+1. Reads every corpus of ``threadlens.scoring.datasets`` and splits them 80/10/10 into train/dev/test,
+   stratified by corpus and label with a fixed seed (``threadlens.scoring.datasets.split``). ToxiChat's own
+   dev file and CAD's dev file are kept apart as further test sets. Toxic Spans (toxic posts only) trains
+   the encoder's spans and is measured with ``threadlens eval-spans``; it is left out of the word model
+   and the calibration, where a corpus of positives only would tilt the baseline.
 2. Normalises every text exactly as the scorer does (handles, URLs, identity, faction and name terms
    masked; quoted and negated words removed) and trains spaCy's ``TextCatBOW`` (words and word pairs,
    sigmoid output) on the training part.
@@ -47,9 +49,9 @@ from spacy.util import minibatch
 
 from threadlens.definition import load_definition
 from threadlens.scoring.classifier import WEIGHTS_DIR, BagOfWords, save_weights
-from threadlens.scoring.datasets import read_davidson, read_olid, read_toxichat, split
+from threadlens.scoring.datasets import draw_rows, read_all, read_cad, read_toxichat, split
 from threadlens.scoring.encoder import ENCODER_DIR, Encoder, encoder_input
-from threadlens.scoring.lens import LensScorer
+from threadlens.scoring.lens import LensScorer, encoder_shares
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = "1.0"
@@ -60,15 +62,17 @@ def model_words(
 ) -> tuple[list[list[str]], list[float], list[float]]:
     """The word model's input words of each text, the lexicon and rule log-odds beside them, and the
     encoder's log-odds (0 without an encoder)."""
-    words, rule_logits, inputs = [], [], []
+    words, rule_logits, analyses = [], [], []
     for text in texts:
         analysis = scorer.analyse(text)
         words.append([analysis.tokens[i].norm for i in analysis.model_tokens])
         rule_logits.append(math.fsum(t.logit for t in analysis.terms))
-        inputs.append(encoder_input(analysis.tokens, analysis.omitted))
+        analyses.append(analysis)
     if encoder is None:
         return words, rule_logits, [0.0] * len(texts)
-    encoded = [encoder.bias + math.fsum(shares.values()) for shares in encoder.token_logits(inputs)]
+    readings = encoder.read([encoder_input(a.tokens, a.omitted) for a in analyses])
+    encoded = [encoder.bias["hostile"] + math.fsum(encoder_shares(a, r).values())
+               for a, r in zip(analyses, readings, strict=True)]
     return words, rule_logits, encoded
 
 
@@ -180,42 +184,36 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--min-count", type=int, default=2)
     parser.add_argument("--learn-rate", type=float, default=0.003)
-    parser.add_argument("--davidson-share", type=float, default=0.35, help="share of Davidson tweets trained on")
-    parser.add_argument("--olid-repeats", type=int, default=1, help="times each OLID tweet is trained on")
     parser.add_argument("--no-prior", action="store_true", help="leave out alt-profanity-check's word weights")
     parser.add_argument("--no-encoder", action="store_true", help="leave out the fine-tuned encoder")
     parser.add_argument("--write-split", type=Path, help="also write the held-out test part per corpus here (CSV)")
     parser.add_argument("--out", type=Path, default=WEIGHTS_DIR / "lens-bow.json.gz")
     args = parser.parse_args()
 
-    import pandas as pd
-
     hostility = args.data / "hostility"
     toxichat = args.data / "threads" / "toxichat"
-    corpus = pd.concat([read_davidson(hostility), read_olid(hostility), read_toxichat(toxichat / "train.jsonl")])
-    parts = split(corpus.reset_index(drop=True))
+    parts = split(read_all(args.data))
     parts["toxichat-dev"] = read_toxichat(toxichat / "dev.jsonl")
+    parts["cad-dev"] = read_cad(hostility, "cad_v1_1_dev.tsv")
+    extra = ("toxichat-dev", "cad-dev")
     if args.write_split:
         args.write_split.mkdir(parents=True, exist_ok=True)
-        for source, part in [*parts["test"].groupby("source"), ("toxichat-dev", parts["toxichat-dev"])]:
+        for source, part in [*parts["test"].groupby("source"), *((name, parts[name]) for name in extra)]:
             part.to_csv(args.write_split / f"test-{source}.csv", index=False)
+    for name in ("train", "dev"):
+        parts[name] = parts[name][parts[name]["source"] != "toxic-spans"].reset_index(drop=True)
 
     definition = load_definition("default")
     untrained = BagOfWords(VERSION, 0.0, {}, {}, 1.0, 0.0, {})
     scorer = LensScorer(definition, untrained)
     encoder = None if args.no_encoder else Encoder(ENCODER_DIR)
-    features = {name: model_words(scorer, part["text"].tolist(), encoder) for name, part in parts.items()}
+    # the encoder's log-odds are needed only where the calibration is fitted and measured
+    features = {name: model_words(scorer, part["text"].tolist(), None if name == "train" else encoder)
+                for name, part in parts.items()}
 
     train_words = features["train"][0]
-    # Davidson is three times larger than the rest and mostly profanity-as-offensive: it is down-sampled
-    # and the Reddit turns repeated so that no one corpus's idea of "offensive" dominates.
-    rng = random.Random(args.seed)
-    repeats = {
-        "davidson": lambda: int(rng.random() < args.davidson_share),
-        "olid": lambda: args.olid_repeats,
-        "toxichat": lambda: 2,
-    }
-    chosen = [i for i, source in enumerate(parts["train"]["source"]) for _ in range(repeats[source]())]
+    # Sources are weighed (datasets.SOURCE_WEIGHTS) so that no one corpus's idea of "offensive" dominates.
+    chosen = draw_rows(parts["train"], random.Random(args.seed))
     labels = parts["train"]["label"].tolist()
     nlp = train_textcat(
         [train_words[i] for i in chosen], [labels[i] for i in chosen], args.epochs, args.seed, args.learn_rate
@@ -245,7 +243,7 @@ def main() -> None:
         f"encoder {encoder_scale:.4f}, offset {offset:.4f}"
     )
     info = {
-        "trained_on": "davidson + olid-train + toxichat-train (80% split)",
+        "trained_on": "davidson, olid-train, toxichat-train, cad, dynahate, sbic, implicit-hate, ghc (80% split)",
         "split_seed": "see datasets.py",
         "epochs": args.epochs,
     }
@@ -256,7 +254,7 @@ def main() -> None:
         unigrams,
         bigrams,
         scale,
-        offset + (encoder_scale * encoder.bias if encoder else 0.0),
+        offset + (encoder_scale * encoder.bias["hostile"] if encoder else 0.0),
         info,
         prior,
         prior_scale,
@@ -269,7 +267,7 @@ def main() -> None:
 
     from profanity_check import predict_prob
 
-    for name in ("test", "toxichat-dev"):
+    for name in ("test", *extra):
         part = parts[name]
         inputs = raw_inputs(name)
         ours = inputs @ np.array(fitted[:4])

@@ -422,6 +422,7 @@ def eval_escalation(
     result = evaluate_toxichat(path, definition)
     console.print(f"{result.chains} chains: first-escalation accuracy {result.accuracy:.3f} "
                   f"(always '{NONE}': {result.always_none_accuracy:.3f})", highlight=False)
+    console.print("wrong: " + ", ".join(f"{kind} {n}" for kind, n in result.breakdown().items()), highlight=False)
     turns = sorted({turn for pair in result.confusion for turn in pair}, key=lambda turn: (turn == NONE, turn))
     table = Table("first offensive ↓ / reported →", *turns)
     for gold in turns:
@@ -449,17 +450,21 @@ def explain(
     text: Annotated[str, typer.Argument(help="The text to score and explain.")],
     definition: DefinitionOption = None,
     scorer: ScorerOption = "lens",
+    detail: Annotated[bool, typer.Option("--detail", help="Also list every piece of evidence.")] = False,
 ) -> None:
-    """Score one text and show which spans contributed how much (the contributions sum to the score)."""
+    """Score one text and say why, in plain words: its level's reason, what fired and what each adds (the
+    additions sum to the score)."""
     from threadlens.definition import load_definition
     from threadlens.scoring import score_texts
-    from threadlens.scoring.explain import evidence_table, highlighted, summary
+    from threadlens.scoring.explain import evidence_table, explanation_table, highlighted, summary
 
     chosen = load_definition(definition)
     result = score_texts([text], chosen, scorer)[0]
     console.print(highlighted(text, result))
     console.print(summary(result))
-    console.print(evidence_table(result))
+    console.print(explanation_table(result))
+    if detail:
+        console.print(evidence_table(result))
     console.print(Text(f"definition {chosen.name} {chosen.version} sha256 {chosen.sha256}", style="dim"))
 
 
@@ -497,6 +502,22 @@ def eval_scores(
     for item in result.worst:
         worst.add_row(str(item["label"]), f"{item['score']:.3f}", Text(item["text"]))
     console.print(worst)
+
+
+@app.command("eval-spans")
+def eval_spans(
+    path: Annotated[Path, typer.Argument(help="CSV, TSV, JSONL or Parquet with a text and a spans column.")],
+    text_column: Annotated[str, typer.Option("--text-column", help="Column holding the text.")] = "text",
+    spans_column: Annotated[str, typer.Option("--spans-column", help="Column of toxic character offsets.")] = "spans",
+    definition: DefinitionOption = None,
+) -> None:
+    """How well the highlighted spans match the words people marked: mean per-post F1 over character offsets
+    (the Toxic Spans task's measure), micro precision and recall."""
+    from threadlens.scoring.evaluate import evaluate_spans_file
+
+    n, f1, precision, recall = evaluate_spans_file(path, text_column, spans_column, definition)
+    console.print(f"{n} texts · span F1 {f1:.4f} · micro precision {precision:.3f} · micro recall {recall:.3f}",
+                  highlight=False)
 
 
 @app.command()

@@ -208,6 +208,8 @@ class Score:
     scorer: str
     version: str
     accusation: bool = False
+    reason: str = ""  # why the message has its level, in words: the kind of hostility found and where
+    spans: tuple[tuple[int, int], ...] = ()  # the highlighted phrases: character ranges into the text
 
     @property
     def level_name(self) -> str:

@@ -178,7 +178,8 @@ def _run_stages(read: ReadResult, manifest: Manifest, chosen: Definition, key: b
         context = {new.id: context[old.id] for old, new in zip(before, read.messages, strict=True) if old.id in context}
     graph = build_graph(read.messages)
     scores = score_messages(graph.messages(), definition=chosen)
-    findings = analyse(graph, scores, chosen)
+    conflicted = {conflict.message_id for conflict in read.conflicts}
+    findings = analyse(graph, scores, chosen, conflicted=conflicted)
     record["context"] = [{"id": key_id, "why": why} for key_id, why in sorted(context.items())]
     record["context_used_by"] = context_used(findings, set(context))
     consent = manifest.record() | {"minimisation": record}

@@ -8,7 +8,6 @@ import pytest
 
 from tests.analysis.analysis_support import LEVEL_VALUES, message, pattern_thread, run, score
 from threadlens.analysis.escalation import evidence_summary
-from threadlens.analysis.rules import load_rules
 from threadlens.model import Evidence
 
 
@@ -20,24 +19,29 @@ def test_provocation_is_the_first_escalation_with_its_reasons(definition):
     assert first.author_id == "generic:bob"
     assert (first.level, first.parent_id, first.parent_level, first.step) == (3, "generic:1", 0, 3)
     assert first.reasons[0] == "level 3 abusive after a civil message (level 0, step +3)"
-    assert "insult: rabble" in first.reasons
-    floor = definition.data["levels"]["min_score"][load_rules(definition).threshold]
-    assert first.margin == pytest.approx(LEVEL_VALUES[3] - floor)
+    assert "insult/rabble: 'rabble'" in first.reasons
+    assert first.margin == pytest.approx(LEVEL_VALUES[3] - definition.data["levels"]["hostile_from"])
     assert not conversation.inconclusive
 
 
-def test_evidence_is_summarised_by_category_rule_and_model_strongest_first():
+def test_evidence_is_summarised_in_plain_words_strongest_first():
     text = "You absolute idiot, you dog"
     evidence = (
-        Evidence(13, 18, "idiot", "lexicon", "insult: idiot", 0.2, "insult"),
-        Evidence(24, 27, "dog", "lexicon", "insult: dog", 0.1, "insult"),
-        Evidence(0, 27, text, "rule", "second person", 0.15, "insult"),
-        Evidence(13, 18, "idiot", "model", "model: idiot", 0.05),
-        Evidence(4, 12, "absolute", "model", "model: absolute", -0.01),
-        Evidence(0, 0, "", "bias", "bias", 0.02),
+        Evidence(13, 18, "idiot", "lexicon", "insult", 0.2, "insult"),
+        Evidence(24, 27, "dog", "lexicon", "insult", 0.1, "insult"),
+        Evidence(0, 27, text, "rule", "aimed at 'you'", 0.15, "insult"),
+        Evidence(13, 18, "idiot", "model", "model: reads as hostile", 0.05),
+        Evidence(4, 12, "absolute", "model", "model: wording", -0.01),
+        Evidence(0, 0, "", "bias", "baseline", 0.02),
     )
-    summary = evidence_summary(replace(score(3), evidence=evidence))
-    assert summary == ["insult: idiot, dog", "rule: second person", "model: idiot"]
+    scored = replace(score(3), evidence=evidence, reason="rude: insult: 'idiot' (lexicon)")
+    assert evidence_summary(scored) == [
+        "rude: insult: 'idiot' (lexicon)",
+        "insult: 'idiot'",
+        "aimed at 'you': 'You absolute idiot, you dog'",
+        "insult: 'dog'",
+        "words the model reads as hostile: 'idiot'",
+    ]
 
 
 def test_calm_control_has_no_escalation(definition):

@@ -71,7 +71,7 @@ def _score(row: tuple) -> Score:
     )
     return Score(value=min(0.2 * level + 0.05, 1.0), level=level, hostile=level >= 2,
                  categories=("insult",) if words else (), evidence=evidence, scorer="lexicon", version="1",
-                 accusation=accusation)
+                 accusation=accusation, spans=tuple((e.start, e.end) for e in evidence))
 
 
 def build_sample_case() -> Case:
@@ -185,7 +185,8 @@ def build_large_case(conversations: int = 40, per_conversation: int = 50) -> Cas
             scores[message.id] = Score(
                 value=min(0.2 * level + 0.05, 1.0), level=level, hostile=level >= 2, categories=(),
                 evidence=tuple(Evidence(text.index(w), text.index(w) + len(w), w, "lexicon", w, 0.2) for w in words),
-                scorer="lexicon", version="1", accusation=accusation)
+                scorer="lexicon", version="1", accusation=accusation,
+                spans=tuple((text.index(w), text.index(w) + len(w)) for w in words))
     graph = build_graph(messages)
     findings = analyse(graph, scores)
     return Case(read=ReadResult(messages=messages), graph=graph, scores=scores, findings=findings)

@@ -50,8 +50,8 @@ def test_negated_words_and_their_negator_become_one_placeholder(lens):
 def test_omitted_words_are_shown_as_such_in_the_evidence(lens):
     score = lens.score(["You are not a loser for asking"])[0]
     assert not score.hostile
-    names = {e.name for e in score.evidence}
-    assert "model: loser" not in names and "negation: loser" in names
+    assert any(e.name == "negated, so not counted" and e.text == "loser" for e in score.evidence)
+    assert not any(e.kind == "model" and e.text == "loser" for e in score.evidence)
 
 
 def test_token_starts_point_at_their_tokens(lens):
@@ -65,23 +65,36 @@ def test_token_starts_point_at_their_tokens(lens):
 def test_shares_cover_only_read_tokens_and_are_batch_independent(lens, encoder):
     texts = ["you are a pathetic loser", "thanks, that was really helpful", "@bob go away"]
     items = [read(lens, t)[1] for t in texts]
-    together = encoder.token_logits(items)
-    for item, shares in zip(items, together, strict=True):
-        assert set(shares) <= set(item.token_index)
-        assert encoder.token_logits([item])[0] == shares
+    together = encoder.read(items)
+    for item, reading in zip(items, together, strict=True):
+        for head in encoder.heads:
+            assert set(reading.shares[head]) <= set(item.token_index)
+            total = encoder.bias[head] + math.fsum(reading.shares[head].values())
+            assert math.isclose(reading.logits[head], total, abs_tol=1e-9)
+        assert encoder.read([item])[0] == reading
 
 
 def test_handles_do_not_change_the_shares(lens, encoder):
-    first = encoder.token_logits([read(lens, "@alice you are a disgrace")[1]])[0]
-    second = encoder.token_logits([read(lens, "@Mohammed_K you are a disgrace")[1]])[0]
+    first = encoder.read([read(lens, "@alice you are a disgrace")[1]])[0]
+    second = encoder.read([read(lens, "@Mohammed_K you are a disgrace")[1]])[0]
     assert first == second
 
 
 def test_encoder_separates_abuse_from_civility(lens, encoder):
     abusive = ["you are a worthless piece of garbage", "shut up you pathetic moron"]
     civil = ["thanks for sharing, have a lovely day", "I think the meeting is on Tuesday"]
-    logits = [math.fsum(s.values()) for s in encoder.token_logits([read(lens, t)[1] for t in abusive + civil])]
+    logits = [r.logits["hostile"] for r in encoder.read([read(lens, t)[1] for t in abusive + civil])]
     assert min(logits[:2]) > max(logits[2:])
+
+
+def test_neutral_words_carry_almost_nothing_the_hostile_ones_carry_the_score(lens, encoder):
+    """Trained on the toxic spans people marked: function words and neutral context get next to no share."""
+    analysis, item = read(lens, "thanks for the update on the meeting, you pathetic lying clown")
+    shares = encoder.read([item])[0].shares["hostile"]
+    by_word = {analysis.tokens[i].norm: v for i, v in shares.items()}
+    hostile = sum(by_word[w] for w in ("pathetic", "lying", "clown"))
+    neutral = sum(abs(by_word[w]) for w in ("thanks", "for", "the", "update", "on", "meeting"))
+    assert hostile > 3 * neutral
 
 
 def test_scorer_evidence_carries_encoder_shares(lens):

@@ -6,9 +6,11 @@ Every rule and threshold comes from the definition (``escalation.toml``); see
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from threadlens.analysis.chains import find_chains, find_reactions
+from threadlens.analysis.context import load_context_rules
 from threadlens.analysis.escalation import escalation_events, first_escalations
 from threadlens.analysis.participants import summarise_participants
 from threadlens.analysis.rules import load_rules
@@ -24,9 +26,12 @@ def analyse(
     graph: ThreadGraph,
     scores: dict[str, Score],
     definition: str | Path | Definition | None = None,
+    *,
+    conflicted: Collection[str] = (),
 ) -> Findings:
     """The findings of a case from its graph and scores (message id → :class:`Score`): first escalations, chains
-    and participants.
+    and participants. ``conflicted`` names messages whose sources disagree (text or author): a finding that rests
+    on one is inconclusive.
 
     >>> from datetime import UTC, datetime
     >>> from threadlens.model import Message
@@ -43,20 +48,21 @@ def analyse(
     """
     chosen = load_definition(definition)
     rules = load_rules(chosen)
-    thread = ScoredThread(graph, scores)
+    thread = ScoredThread(graph, scores, load_context_rules(chosen))
     events = escalation_events(thread, rules)
     first, per_branch = first_escalations(thread, events)
     reactions = find_reactions(thread, events, rules)
     chains = find_chains(thread, reactions, rules)
     conversations = []
     for key, ids in graph.conversations().items():
-        reasons = inconclusive_reasons(thread, ids, first.get(key))
+        own = tuple(chain for chain in chains if thread.conversation(chain.provocation) == key)
+        reasons = inconclusive_reasons(thread, ids, first.get(key), own, conflicted)
         conversations.append(ConversationFindings(
             conversation_id=key,
             message_ids=tuple(ids),
             first_escalation=first.get(key),
             branch_escalations=tuple(per_branch.get(key, ())),
-            chains=tuple(chain for chain in chains if thread.conversation(chain.provocation) == key),
+            chains=own,
             completeness=graph.completeness()[key],
             inconclusive=bool(reasons),
             inconclusive_reasons=reasons,

@@ -7,7 +7,8 @@
   escalation aimed at its author.
 - An **accusation** is a later message with accusation language aimed at the reactor: a reply to
   (within ``accusation_hops``) or quote of the reaction, an @mention of the reactor, or the reactor's
-  own words in quotation marks. Its author is the provoker, or a third party (labelled as such);
+  own words in quotation marks. A message that defends the reactor (a defence phrase of the definition,
+  "you called her a parasite first") accuses no one. Its author is the provoker, or a third party (labelled as such);
   never the reactor. Each reaction takes its earliest accusation.
 
 Quote links join conversations, so a chain may cross them (``cross_conversation``).
@@ -78,6 +79,8 @@ def _accuses(
     accuser = thread.message(key).author_id
     if accuser == reactor or thread.order_key(key) <= thread.order_key(reaction):
         return False
+    if _defends(thread.message(key).text, rules.defence_phrases):
+        return False
     if accuser != provocation.author_id and not rules.third_party:
         return False
     return (
@@ -86,6 +89,12 @@ def _accuses(
         or reactor in thread.message(key).mentions
         or (bool(spans) and any(span in f" {_normalise(thread.message(reaction).text)} " for span in spans))
     )
+
+
+def _defends(text: str, phrases: tuple[str, ...]) -> bool:
+    """Whether ``text`` defends the reactor ("you called her a parasite first"): it holds a defence phrase."""
+    words = f" {_normalise(text.replace(chr(39), '').replace('’', ''))} "
+    return any(f" {phrase} " in words for phrase in phrases)
 
 
 def quoted_spans(text: str, min_chars: int) -> list[str]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from threadlens.analysis.context import ContextReading
 from threadlens.analysis.rules import Rules
 from threadlens.analysis.structure import ScoredThread
 from threadlens.model import LEVEL_NAMES, Escalation, Score
 
-MAX_LABELS = 6  # evidence labels shown per group in an escalation's reasons
-MAX_LABEL = 40  # longer evidence text is shown by its rule's name
+MAX_LABELS = 6  # evidence lines shown in an escalation's reasons
 
 
 def escalation_events(thread: ScoredThread, rules: Rules) -> list[Escalation]:
@@ -24,14 +24,15 @@ def escalation_events(thread: ScoredThread, rules: Rules) -> list[Escalation]:
     events = []
     for key in thread.judged():
         score = thread.scores[key]
-        if score.level < rules.threshold:
+        level = thread.level(key)
+        if level < rules.threshold:
             continue
         quoted = thread.linked(key, "quote")
         responds_to = thread.linked(key, "reply") or quoted
         context = [*thread.ancestors(key, 1 + rules.context_hops), *([quoted] if quoted else [])]
         unknown = [node for node in context if thread.is_unknown(node)]
         baseline = max((rules.unknown_level if node in unknown else thread.level(node) for node in context), default=0)
-        step = score.level - baseline
+        step = level - baseline
         if step < rules.min_step:
             continue
         parent_level = None if responds_to is None or responds_to in unknown else thread.level(responds_to)
@@ -40,11 +41,12 @@ def escalation_events(thread: ScoredThread, rules: Rules) -> list[Escalation]:
             message_id=key,
             author_id=message.author_id,
             created_at=message.created_at,
-            level=score.level,
+            level=level,
             parent_id=responds_to,
             parent_level=parent_level,
             step=step,
-            reasons=_reasons(score, responds_to, parent_level, baseline, step, unknown),
+            reasons=_reasons(score, level, thread.context.get(key), responds_to, parent_level, baseline, step,
+                             unknown),
             margin=round(score.value - rules.threshold_value, 4),
             inconclusive=bool(unknown),
             branch=thread.branch(key),
@@ -69,19 +71,23 @@ def first_escalations(
 
 
 def _reasons(
-    score: Score, responds_to: str | None, parent_level: int | None, baseline: int, step: int, unknown: list[str]
+    score: Score, level: int, context: ContextReading | None, responds_to: str | None, parent_level: int | None,
+    baseline: int, step: int, unknown: list[str],
 ) -> tuple[str, ...]:
     """Why a message counts as an escalation, in words a panel can check."""
-    level = f"level {score.level} {LEVEL_NAMES[score.level]}"
+    named = f"level {level} {LEVEL_NAMES[level]}"
     if responds_to is None:
-        reasons = [f"{level} as the conversation's first message (step +{step})"]
+        reasons = [f"{named} as the conversation's first message (step +{step})"]
     elif parent_level is None:
-        reasons = [f"{level} in reply to {responds_to}, whose content is unknown (step +{step} counted from "
+        reasons = [f"{named} in reply to {responds_to}, whose content is unknown (step +{step} counted from "
                    f"level {baseline})"]
     else:
-        reasons = [f"{level} after a {LEVEL_NAMES[parent_level]} message (level {parent_level}, step +{step})"]
+        reasons = [f"{named} after a {LEVEL_NAMES[parent_level]} message (level {parent_level}, step +{step})"]
     if parent_level is not None and baseline > parent_level:
         reasons.append(f"above the branch's recent context, which peaks at level {baseline}")
+    if context is not None:
+        reasons.append(f"read as a reply to {responds_to}: {context.reason} (on its own: level {score.level} "
+                       f"{score.level_name})")
     reasons.extend(evidence_summary(score))
     if unknown:
         reasons.append("missing or deleted before it: " + ", ".join(unknown))
@@ -89,21 +95,9 @@ def _reasons(
 
 
 def evidence_summary(score: Score) -> list[str]:
-    """The evidence that raised a score, one line per group, strongest first.
+    """The score's reason and the evidence that raised it, in plain words, strongest first."""
+    from threadlens.scoring.explain import explanation
 
-    Lexicon hits are grouped by category (``insult: idiot, dogs``), context rules by name (``rule: second
-    person``), the classifier's tokens together (``model: idiot, you``).
-    """
-    groups: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for item in score.evidence:
-        if item.contribution <= 0:
-            continue
-        group = item.category or item.kind if item.kind == "lexicon" else item.kind
-        label = item.name if item.kind == "rule" or len(item.text) > MAX_LABEL else item.text
-        if label.strip():
-            groups[group][label] += item.contribution
-    ranked = sorted(groups, key=lambda group: (-sum(groups[group].values()), group))
-    return [
-        f"{group}: " + ", ".join(sorted(groups[group], key=lambda label: (-groups[group][label], label))[:MAX_LABELS])
-        for group in ranked
-    ]
+    lines = [line for line in explanation(score) if line.tone == "raises"]
+    ranked = sorted(lines, key=lambda line: -line.contribution)[:MAX_LABELS]
+    return ([score.reason] if score.reason else []) + [line.text for line in ranked]

@@ -53,6 +53,21 @@ class EscalationEval:
     def accuracy(self) -> float:
         return self.correct / self.chains if self.chains else 0.0
 
+    def breakdown(self) -> dict[str, int]:
+        """The wrong answers by kind: ``missed`` (an offensive turn, none reported), ``false alarm`` (none, one
+        reported), ``too early`` and ``too late`` (both, at another turn)."""
+        counts = dict.fromkeys(("missed", "false alarm", "too early", "too late"), 0)
+        for (gold, answer), n in self.confusion.items():
+            if gold == answer:
+                continue
+            if answer == NONE:
+                counts["missed"] += n
+            elif gold == NONE:
+                counts["false alarm"] += n
+            else:
+                counts["too early" if int(answer) < int(gold) else "too late"] += n
+        return counts
+
     @property
     def always_none_accuracy(self) -> float:
         """The accuracy of answering "no escalation" for every chain, for comparison."""

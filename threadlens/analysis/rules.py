@@ -26,6 +26,7 @@ class Rules:
     min_quoted_chars: int
     third_party: bool
     threshold_value: float
+    defence_phrases: tuple[str, ...] = ()
 
 
 def load_rules(definition: Definition) -> Rules:
@@ -43,16 +44,19 @@ def load_rules(definition: Definition) -> Rules:
         min_quoted_chars=_count(accusation, "min_quoted_chars", where, minimum=1),
         third_party=_flag(accusation, "third_party", where),
         threshold_value=level_floor(definition, _level(escalation, "threshold", where)),
+        defence_phrases=tuple(str(phrase) for phrase in accusation.get("defence_phrases", ())),
     )
 
 
 def level_floor(definition: Definition, level: int) -> float:
-    """The lowest score value of ``level``: its ``min_score`` in the definition's ``[levels]`` table."""
-    floors = definition.section("levels").get("min_score")
-    if not isinstance(floors, list) or len(floors) != len(LEVEL_NAMES):
-        raise ConfigError(f"[levels] min_score is {floors!r}", path=str(definition.path / "definition.toml"),
-                          expected=f"a list of {len(LEVEL_NAMES)} numbers, one per level")
-    return float(floors[level])
+    """The lowest score value at which ``level`` can be reached: 0 for civil and robust, the definition's
+    ``[levels] hostile_from`` for rude and above (levels come from the kind of hostility; the value only
+    decides whether a message is hostile at all)."""
+    hostile_from = definition.section("levels").get("hostile_from")
+    if isinstance(hostile_from, bool) or not isinstance(hostile_from, int | float) or not 0 < hostile_from < 1:
+        raise ConfigError(f"[levels] hostile_from is {hostile_from!r}", path=str(definition.path / "definition.toml"),
+                          expected="a number between 0 and 1")
+    return float(hostile_from) if level >= 2 else 0.0
 
 
 def _value(table: dict[str, Any], key: str, where: str) -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from threadlens.analysis.context import ContextReading, ContextRules, read_reply
 from threadlens.model import Message, Score, ThreadGraph
 
 _ANY_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # stands in for a missing time inside sort keys
@@ -16,7 +17,9 @@ _ANY_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # stands in for a missing time ins
 class ScoredThread:
     """A thread graph with the scores of its messages, and its links and order looked up once."""
 
-    def __init__(self, graph: ThreadGraph, scores: dict[str, Score]) -> None:
+    def __init__(
+        self, graph: ThreadGraph, scores: dict[str, Score], context: ContextRules | None = None
+    ) -> None:
         self.graph = graph
         self.scores = scores
         self._links: dict[str, dict[str, str]] = {"reply": {}, "quote": {}}
@@ -25,6 +28,15 @@ class ScoredThread:
         self._order = {key: self._order_key(key) for key in graph.graph.nodes}
         self._branches: dict[str, str] = {}
         self._judged = sorted((key for key in graph.graph.nodes if not self.is_unknown(key)), key=self.order_key)
+        self.context: dict[str, ContextReading] = {}  # replies whose level context raised, and why
+        if context is not None:
+            for key in self._judged:
+                parent = self.linked(key, "reply") or self.linked(key, "quote")
+                if parent is None or self.is_unknown(parent):
+                    continue
+                reading = read_reply(self.message(key).text, self.message(parent).text, context)
+                if reading is not None and reading.level > scores[key].level:
+                    self.context[key] = reading
 
     def message(self, message_id: str) -> Message:
         return self.graph.message(message_id)
@@ -38,8 +50,12 @@ class ScoredThread:
         return self.is_missing(message_id) or self.message(message_id).deleted or message_id not in self.scores
 
     def level(self, message_id: str) -> int | None:
-        """The message's level, or None when its content cannot be judged."""
-        return None if self.is_unknown(message_id) else self.scores[message_id].level
+        """The message's level (raised where reading it as a reply raises it), or None when its content cannot
+        be judged."""
+        if self.is_unknown(message_id):
+            return None
+        reading = self.context.get(message_id)
+        return reading.level if reading is not None else self.scores[message_id].level
 
     def conversation(self, message_id: str) -> str:
         return self.graph.graph.nodes[message_id]["conversation"]

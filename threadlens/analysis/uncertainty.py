@@ -3,17 +3,24 @@
 A placeholder (a message referenced but not exported) has no time and no text, so it could have come
 before the first escalation and escalated itself, unless it is a reply below that escalation. A deleted
 message could have too, unless it is known to be later. Replies not loaded ("more" stubs) under an earlier
-message could have been earlier than the escalation.
+message could have been earlier than the escalation. A message whose sources disagree (two files give it
+different texts or authors) makes every finding that rests on it inconclusive.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from threadlens.analysis.structure import ScoredThread
-from threadlens.model import Escalation
+from threadlens.model import Chain, Escalation
 
 
-def inconclusive_reasons(thread: ScoredThread, message_ids: list[str], first: Escalation | None) -> tuple[str, ...]:
-    """Why the first escalation of the conversation made of ``message_ids`` might be another (empty if it cannot)."""
+def inconclusive_reasons(
+    thread: ScoredThread, message_ids: list[str], first: Escalation | None, chains: tuple[Chain, ...] = (),
+    conflicted: Collection[str] = (),
+) -> tuple[str, ...]:
+    """Why the first escalation of the conversation made of ``message_ids`` (or its ``chains``) might be another
+    (empty if it cannot); ``conflicted`` names messages whose sources disagree."""
     where = "before the first escalation" if first is not None else "in this conversation"
     could = "could precede the first escalation" if first is not None else "could hold an escalation"
 
@@ -36,4 +43,10 @@ def inconclusive_reasons(thread: ScoredThread, message_ids: list[str], first: Es
         reasons.append(f"replies not loaded under {len(stubs)} message(s) {where}: {', '.join(stubs)}")
     if first is not None and first.inconclusive and not (missing or deleted):
         reasons.append("the first escalation replies below a message whose content is unknown")
+    resting = {first.message_id, first.parent_id} if first is not None else set()
+    resting |= {key for chain in chains for key in (chain.provocation, chain.reaction, chain.accusation)}
+    disputed = sorted(key for key in resting if key in conflicted)
+    if disputed:
+        reasons.append(f"the sources disagree on the text or author of {', '.join(disputed)}, which the findings "
+                       "rest on")
     return tuple(reasons)

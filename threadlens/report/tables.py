@@ -42,6 +42,8 @@ SCORE_COLUMNS = pa.schema([
     ("hostile", pa.bool_()),
     ("accusation", pa.bool_()),
     ("categories", pa.string()),
+    ("level_reason", pa.string()),
+    ("spans", pa.string()),
     ("evidence", pa.string()),
     ("scorer", pa.string()),
     ("first_escalation", pa.bool_()),
@@ -127,8 +129,9 @@ def messages_frame(case: Case) -> pd.DataFrame:
     """Every message and placeholder with its score and role in the findings, pyarrow-backed, ids as strings.
 
     The columns of :func:`threadlens.thread.graph_frame` (ids, author, time, links, source file,
-    position and SHA-256), then ``SCORE_COLUMNS``; ``categories`` and ``evidence`` hold JSON, and a
-    placeholder's score columns are empty.
+    position and SHA-256), then ``SCORE_COLUMNS``; ``categories``, ``spans`` (the highlighted character
+    ranges, ``[[start, end], …]``) and ``evidence`` hold JSON, ``level_reason`` says why the level is what it
+    is, and a placeholder's score columns are empty.
     """
     frame = graph_frame(case.graph)
     firsts = {c.first_escalation.message_id for c in case.findings.conversations if c.first_escalation}
@@ -143,9 +146,10 @@ def messages_frame(case: Case) -> pd.DataFrame:
         score = case.scores.get(key)
         values = (
             (round(score.value, FLOAT_DIGITS), score.level, LEVEL_NAMES[score.level], score.hostile,
-             score.accusation, _compact(list(score.categories)),
+             score.accusation, _compact(list(score.categories)), score.reason,
+             _compact([list(span) for span in score.spans]),
              _compact([_plain(asdict(item)) for item in score.evidence]), f"{score.scorer} {score.version}")
-            if score is not None else (None,) * 8
+            if score is not None else (None,) * 10
         )
         for name, value in zip(SCORE_COLUMNS.names, (*values, key in firsts, ",".join(roles.get(key, [])) or None),
                                strict=True):

@@ -18,7 +18,6 @@ from threadlens.model import (
     Completeness,
     ConversationFindings,
     Escalation,
-    Evidence,
     Message,
     Score,
 )
@@ -28,7 +27,6 @@ LEVEL_COLOURS: tuple[str, ...] = ("#F8D647", "#F1781C", "#BA3853", "#6A176C", "#
 PLACEHOLDER_COLOUR = "#8C8C8C"
 CHAIN_COLOUR = "#0072B2"  # Okabe-Ito blue: apart from every level colour
 TOOL = f"threadlens {__version__}"
-NOTABLE = 0.03  # model words that moved a score less than this are summed in one line, not marked one by one
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,32 +96,15 @@ def messages_in_time_order(case: Case) -> list[Message]:
     return order
 
 
-def notable_evidence(score: Score | None) -> list[Evidence]:
-    """The evidence worth a reader's eye, largest first: every lexicon and rule hit, the baseline, and model
-    words that moved the score by at least ``NOTABLE``. The rest is summed in one line by :func:`evidence_lines`."""
-    if score is None:
-        return []
-    kept = [e for e in score.evidence if e.kind != "model" or abs(e.contribution) >= NOTABLE]
-    return sorted(kept, key=lambda e: (-abs(e.contribution), e.start, e.name))
-
-
-def _raising_spans(score: Score) -> list[tuple[int, int]]:
-    """The spans that carry the hostility: the score's own ``spans`` when the scorer gives them, else the
-    notable evidence that raised the score."""
-    spans = getattr(score, "spans", None)
-    if spans is not None:
-        return [(int(start), int(end)) for start, end in spans]
-    return [(e.start, e.end) for e in notable_evidence(score) if e.contribution > 0 and e.kind != "bias"]
-
-
 def evidence_segments(text: str, score: Score | None) -> list[Segment]:
     """The text cut into runs: what raised the score marked, what lowered it (quotation, negation…) marked apart.
 
     A civil message (level 0) has nothing marked: no words of it are hostile."""
     if score is None or score.level == 0 or not text:
         return [Segment(text, False)] if text else []
-    raising = _clipped(_raising_spans(score), len(text))
-    lowering = _clipped([(e.start, e.end) for e in notable_evidence(score) if e.contribution < 0], len(text))
+    raising = _clipped(list(score.spans), len(text))
+    lowering = _clipped([(e.start, e.end) for e in score.evidence if e.contribution < 0 and e.kind != "model"],
+                        len(text))
     bounds = sorted({0, len(text), *(edge for span in (*raising, *lowering) for edge in span)})
     segments: list[Segment] = []
     for start, end in pairwise(bounds):
@@ -141,25 +122,17 @@ def _clipped(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]
 
 
 def evidence_lines(score: Score | None) -> list[EvidenceLine]:
-    """One line per piece of evidence: what fired, on which words, and how much it added or took away.
+    """The score's explanation in plain words (:func:`threadlens.scoring.explain.explanation`): its level's
+    reason, each phrase or rule that fired with what it added or took away, the words the model reads as
+    hostile, and the rest of the wording on one line. A civil message gets "no hostile language found"."""
+    from threadlens.scoring.explain import explanation
 
-    A civil message gets the single line "no hostile language found"."""
     if score is None:
         return []
     if score.level == 0:
         return [EvidenceLine(f"{NO_HOSTILE_LANGUAGE} (score {score.value:.2f})", "neutral")]
-    shown = notable_evidence(score)
-    lines = []
-    for item in shown:
-        where = f"“{item.text}”" if item.end > item.start else "whole text"
-        category = f", {item.category}" if item.category else ""
-        tone = "neutral" if item.kind == "bias" else ("lowers" if item.contribution < 0 else "raises")
-        lines.append(EvidenceLine(f"{where}: {item.kind} {item.name}{category} {item.contribution:+.2f}", tone))
-    rest = [e for e in score.evidence if e not in shown]
-    if rest:
-        total = sum(e.contribution for e in rest)
-        lines.append(EvidenceLine(
-            f"{len(rest)} smaller model contribution(s), each under {NOTABLE:.2f}: {total:+.2f} together", "neutral"))
+    lines = [EvidenceLine(line.text + (f" {line.contribution:+.2f}" if line.contribution else ""), line.tone)
+             for line in explanation(score)]
     return sorted(lines, key=lambda line: ("raises", "lowers", "neutral").index(line.tone))
 
 

@@ -30,10 +30,10 @@ def _require(module: str, extra: str) -> Any:
 
 def _whole_text_score(value: float, text: str, name: str, version: str, definition: Definition) -> Score:
     value = min(1.0, max(0.0, float(value)))
-    level = level_of(value, set(), False, definition)
+    level, reason = level_of(value, [], definition)  # a whole-text probability names no kind: at most rude
     evidence = (Evidence(0, len(text), text, "model", name, value, None),)
     hostile = level >= int(definition.section("thresholds")["hostile_level"])
-    return Score(value, level, hostile, (), evidence, name, version)
+    return Score(value, level, hostile, (), evidence, name, version, reason=reason)
 
 
 class ProfanityCheckScorer:

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 
 from threadlens.definition import Definition
-from threadlens.model import Evidence, EvidenceKind, Score
+from threadlens.model import LEVEL_NAMES, Evidence, EvidenceKind, Score
 from threadlens.scoring.classifier import BagOfWords
 
 
@@ -49,42 +49,144 @@ def allocate(terms: list[Term], model: BagOfWords) -> tuple[float, list[float]]:
     return value, shares
 
 
-def level_of(value: float, categories: set[str], targeted: bool, definition: Definition) -> int:
-    """The level from the score, lifted by serious categories and capped for untargeted swearing."""
+# What each kind of hostility is called in a score's reason and explanation.
+KIND_WORDS = {
+    "threat": "threat of violence or harm",
+    "dehumanising": "dehumanising language",
+    "identity_attack": "attack on people for who they are",
+    "harassment": "harassment",
+    "political_pejorative": "abuse of a faction or party",
+    "group": "abuse aimed at a group",
+    "insult": "insult",
+    "mockery": "condescension or mockery",
+    "person": "abuse aimed at a person",
+    "targeted_profanity": "swearing aimed at someone",
+    "hostile": "hostile language of no listed kind",
+    "dismissal": "sharp dismissal",
+    "profanity": "swearing aimed at no one",
+    "vulgar": "vulgar language",
+}
+HOSTILE_CATEGORIES = frozenset(KIND_WORDS) - {"hostile"}
+WHOLE_TEXT = ("written in capitals", "aggressive punctuation")  # rules about the whole text, never highlighted
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A kind of hostility found in a text: by which evidence, how sure, and in which words."""
+
+    name: str
+    source: str  # "lexicon", "rule" or "model"
+    confidence: float
+    words: str
+
+
+def kinds_found(terms: list[Term], model_kinds: list[Kind]) -> list[Kind]:
+    """The kinds the lexicon and rules found (hits that count, i.e. not negated or reported) and the model's.
+    Swearing at "you" is targeted profanity; an insult at "you" stays an insult."""
+    targeted = {t.category for t in terms if t.name == SECOND_PERSON}
+    found = []
+    for term in terms:
+        if term.logit <= 0 or term.category not in HOSTILE_CATEGORIES or term.name == SECOND_PERSON:
+            continue
+        name = "targeted_profanity" if term.category == "profanity" and "profanity" in targeted else term.category
+        found.append(Kind(name, term.kind, 1.0, term.text))
+    return found + model_kinds
+
+
+def level_of(value: float, kinds: list[Kind], definition: Definition) -> tuple[int, str]:
+    """The level and its reason. Below ``hostile_from`` a message is civil, or robust when a lexicon phrase or
+    rule found some kind of hostile wording; at or above it, the highest level of the kinds found (rude when
+    none is named)."""
     levels = definition.section("levels")
-    level = max(i for i, minimum in enumerate(levels["min_score"]) if value >= minimum)
-    for category, floor in levels.get("lift", {}).items():
-        if category in categories:
-            level = max(level, int(floor))
-    hostile_categories = categories - {"accusation", "counter_speech"}
-    if hostile_categories == {"profanity"} and not targeted:
-        level = min(level, int(levels.get("cap", {}).get("profanity_only", 4)))
-    return level
+    hostile_from = float(levels["hostile_from"])
+    by_kind = {name: int(level) for name, level in levels["kinds"].items()}
+    if value < hostile_from:
+        kinds = [k for k in kinds if k.source != "model"]  # the model's kinds describe hostility it did not find
+        if not kinds:
+            return 0, "civil: no hostile language found"
+        kind = max(kinds, key=lambda k: (by_kind.get(k.name, 0), k.confidence))
+        return min(1, by_kind.get(kind.name, 1)), (
+            f"{LEVEL_NAMES[min(1, by_kind.get(kind.name, 1))]}: {_described(kind)}, but the message as a whole "
+            f"scores {value:.2f}, below the hostility threshold {hostile_from:.2f}"
+        )
+    if not kinds:
+        return by_kind["hostile"], f"{LEVEL_NAMES[by_kind['hostile']]}: {KIND_WORDS['hostile']}"
+    kind = max(kinds, key=lambda k: (by_kind.get(k.name, 0), k.source != "model", k.confidence))
+    level = by_kind.get(kind.name, by_kind["hostile"])
+    return level, f"{LEVEL_NAMES[level]}: {_described(kind)}"
+
+
+def _described(kind: Kind) -> str:
+    """"threat of violence or harm: 'I will make you pay' (rule)"."""
+    how = f"model, {kind.confidence:.2f}" if kind.source == "model" else kind.source
+    words = f": '{kind.words}'" if kind.words else ""
+    return f"{KIND_WORDS.get(kind.name, kind.name)}{words} ({how})"
+
+
+def highlighted_spans(evidence: list[Evidence], level: int, definition: Definition) -> tuple[tuple[int, int], ...]:
+    """The phrases a report highlights, by the definition's ``[spans]`` rule, merged across spaces and
+    punctuation (``text`` tells what lies between)."""
+    if level == 0:
+        return ()
+    rule = definition.section("spans")
+    min_share = float(rule["min_share"])
+    ranges = sorted(
+        (e.start, e.end) for e in evidence
+        if e.end > e.start and e.contribution > 0 and e.name not in WHOLE_TEXT
+        and ((e.kind == "model" and e.name == HOSTILE_WORD) or (e.kind != "model" and e.contribution >= min_share
+                                                                and e.category in HOSTILE_CATEGORIES))
+    )
+    return tuple(ranges)
+
+
+def merge_ranges(ranges: tuple[tuple[int, int], ...], text: str) -> tuple[tuple[int, int], ...]:
+    """Overlapping ranges, and ranges with only spaces and punctuation between them, merged."""
+    merged: list[list[int]] = []
+    for start, end in sorted(ranges):
+        if merged and (start <= merged[-1][1] or not any(c.isalnum() for c in text[merged[-1][1] : start])):
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple((a, b) for a, b in merged)
+
+
+SECOND_PERSON = "aimed at 'you'"
+HOSTILE_WORD = "model: reads as hostile"
+REST = "the rest of the wording"
+BASELINE = "baseline"
 
 
 def combine(
-    terms: list[Term], model: BagOfWords, definition: Definition, scorer: str, version: str, accusation: bool
+    terms: list[Term],
+    model: BagOfWords,
+    definition: Definition,
+    scorer: str,
+    version: str,
+    accusation: bool,
+    text: str,
+    model_kinds: list[Kind] = (),
 ) -> Score:
-    """The score: calibrated value, evidence (small model shares merged), level, hostile flag, categories."""
+    """The score: calibrated value, evidence (small model shares merged), level by kind with its reason,
+    highlighted spans, hostile flag, categories."""
     value, shares = allocate(terms, model)
     floor = float(definition.section("thresholds").get("evidence_floor", 0.0))
     evidence: list[Evidence] = []
     rest = 0.0
     for term, share in zip(terms, shares, strict=True):
-        if term.kind == "model" and abs(share) < floor:
+        if term.kind == "model" and term.name != HOSTILE_WORD and abs(share) < floor:
             rest += share
             continue
         evidence.append(Evidence(term.start, term.end, term.text, term.kind, term.name, share, term.category))
     if rest:
-        evidence.append(Evidence(0, 0, "", "model", "model: other tokens", rest, None))
-    evidence.append(Evidence(0, 0, "", "bias", "bias (calibrated baseline)", 0.0, None))
+        evidence.append(Evidence(0, 0, "", "model", REST, rest, None))
+    evidence.append(Evidence(0, 0, "", "bias", BASELINE, 0.0, None))
     bias = value - math.fsum(e.contribution for e in evidence)
-    evidence[-1] = Evidence(0, 0, "", "bias", "bias (calibrated baseline)", bias, None)
-    categories = {t.category for t, s in zip(terms, shares, strict=True) if t.category and t.logit > 0}
+    evidence[-1] = Evidence(0, 0, "", "bias", BASELINE, bias, None)
+    kinds = kinds_found(terms, list(model_kinds))
+    level, reason = level_of(value, kinds, definition)
+    categories = {k.name for k in kinds} | {t.category for t in terms if t.category == "counter_speech"}
     if accusation:
         categories.add("accusation")
-    targeted = any(t.name == "second person" for t in terms)
-    level = level_of(value, categories, targeted, definition)
     hostile_level = int(definition.section("thresholds")["hostile_level"])
     return Score(
         value=value,
@@ -95,4 +197,6 @@ def combine(
         scorer=scorer,
         version=version,
         accusation=accusation,
+        reason=reason,
+        spans=merge_ranges(highlighted_spans(evidence, level, definition), text),
     )

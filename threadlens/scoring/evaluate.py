@@ -104,3 +104,48 @@ def evaluate_file(
     scores = score_texts(texts, definition, scorer)
     groups = frame[group_column].astype(str).tolist() if group_column else None
     return evaluate(texts, binary_labels(frame[label_column].tolist(), positive), scores, groups)
+
+
+def span_f1(gold: Sequence[Sequence[int]], predicted: Sequence[Sequence[int]]) -> tuple[float, float, float]:
+    """SemEval-2021 Toxic Spans: the mean per-post F1 over character offsets (1 when both are empty, 0 when
+    only one is), and the micro precision and recall over all offsets."""
+    scores, hits, guessed, marked = [], 0, 0, 0
+    for truth, guess in zip(gold, predicted, strict=True):
+        truth, guess = set(truth), set(guess)
+        common = len(truth & guess)
+        hits, guessed, marked = hits + common, guessed + len(guess), marked + len(truth)
+        if not truth or not guess:
+            scores.append(float(not truth and not guess))
+        else:
+            scores.append(2 * common / (len(truth) + len(guess)))
+    mean = sum(scores) / len(scores) if scores else 0.0
+    return mean, _ratio(hits, guessed), _ratio(hits, marked)
+
+
+def span_offsets(spans: Sequence[tuple[int, int]]) -> list[int]:
+    """The character offsets covered by ``(start, end)`` ranges, as the Toxic Spans task writes them."""
+    return sorted({i for start, end in spans for i in range(start, end)})
+
+
+def evaluate_spans_file(
+    path: Path, text_column: str = "text", spans_column: str = "spans", definition: object = None
+) -> tuple[int, float, float, float]:
+    """Score a file of texts with their toxic character offsets (a JSON list per row, the Toxic Spans task's
+    format) and compare the highlighted spans (``Score.spans``): (n, mean per-post F1, micro precision,
+    micro recall)."""
+    import json
+
+    from threadlens.errors import InputError
+    from threadlens.scoring import score_texts
+
+    frame = read_table(path, [text_column, spans_column])
+    gold = []
+    for row, value in enumerate(frame[spans_column].tolist(), start=2):
+        try:
+            gold.append([int(i) for i in json.loads(str(value))])
+        except (ValueError, TypeError):
+            raise InputError(f"the {spans_column!r} cell is {str(value)[:40]!r}", path=str(path),
+                             position=f"row {row}", expected="a JSON list of character offsets, e.g. [8, 9, 10]",
+                             hint="Write the spans as the Toxic Spans task does") from None
+    scores = score_texts(frame[text_column].astype(str).tolist(), definition)
+    return (len(gold), *span_f1(gold, [span_offsets(s.spans) for s in scores]))

@@ -14,13 +14,22 @@ from threadlens.io import file_sha256
 from threadlens.model import Score
 from threadlens.scoring import rules
 from threadlens.scoring.classifier import BagOfWords, load_weights, model_inputs, weights_path
-from threadlens.scoring.combine import Term, combine
-from threadlens.scoring.encoder import encoder_input, load_encoder
+from threadlens.scoring.combine import (
+    HOSTILE_WORD,
+    KIND_WORDS,
+    SECOND_PERSON,
+    WHOLE_TEXT,
+    Kind,
+    Term,
+    combine,
+    sigmoid,
+)
+from threadlens.scoring.encoder import Reading, encoder_input, load_encoder
 from threadlens.scoring.lexicon import Lexicon, load_lexicon
-from threadlens.scoring.normalise import Token, normalise
+from threadlens.scoring.normalise import MASKS, Token, normalise
 
 # Categories whose hits count as aimed at someone when "you" / an @address stands just before them.
-_TARGETABLE = frozenset({"insult", "profanity", "dismissal", "dehumanising", "political_pejorative"})
+_TARGETABLE = frozenset({"insult", "profanity", "dismissal", "dehumanising", "political_pejorative", "mockery"})
 _NOT_HOSTILE = frozenset({"accusation", "counter_speech"})
 # Swearing stays swearing under a negation ("not fucking around"); only hostile meaning is negated.
 _NOT_NEGATED = _NOT_HOSTILE | {"profanity"}
@@ -35,6 +44,12 @@ class Analysis:
     model_tokens: list[int] = field(default_factory=list)
     omitted: frozenset[int] = frozenset()
     accusation: bool = False
+
+
+def encoder_shares(analysis: Analysis, reading: Reading) -> dict[int, float]:
+    """The encoder's hostile log-odds per token, masks left out: an identity, faction or name term, a handle
+    or a link is never evidence of hostility by itself (what is said about it is)."""
+    return {i: v for i, v in reading.shares["hostile"].items() if analysis.tokens[i].norm not in MASKS}
 
 
 class LensScorer:
@@ -63,6 +78,9 @@ class LensScorer:
             digest = hashlib.sha256("".join(file_sha256(f) for f in files).encode()).hexdigest()
             self.version += f" weights sha256:{digest[:16]}"
         self.lexicon: Lexicon = load_lexicon(definition, set(self.model.unigrams))
+        self.min_word_hostility = float(definition.section("spans")["min_word_hostility"])
+        heads = self.encoder.heads if self.encoder else ()
+        self.kind_thresholds = {k: float(v) for k, v in model_cfg.get("kinds", {}).items() if k in heads}
 
     def analyse(self, text: str) -> Analysis:
         """Tokens, lexicon and rule terms, and the tokens left for the classifier."""
@@ -76,6 +94,9 @@ class LensScorer:
         omitted: set[int] = set()  # what the encoder does not read: skip, and negators with what they negate
         seen: set[tuple[str, str]] = set()
         targeted = False
+        # Rules stack: accusation language hides only its own words from the classifier, never words that are
+        # also hostile ("you troll" accuses and insults), and reported speech covers only what it reports.
+        hostile = {i for category, start, end in hits if category not in _NOT_HOSTILE for i in range(start, end)}
         for category, start, end in sorted(hits, key=lambda hit: (hit[1], -hit[2])):
             span = self._span(text, tokens, start, end)
             phrase = " ".join(t.norm for t in tokens[start:end])
@@ -84,28 +105,29 @@ class LensScorer:
             seen.add((category, phrase))
             if category == "accusation":  # an accusation is not hostility: the classifier does not see it
                 analysis.accusation = True
-                skip.update(range(start, end))
-                analysis.terms.append(Term(*span, "lexicon", f"accusation: {phrase}", 0.0, "accusation"))
+                skip.update(i for i in range(start, end) if i not in hostile)
+                analysis.terms.append(Term(*span, "lexicon", "accusation language", 0.0, "accusation"))
                 continue
             if any(i in reported for i in range(start, end)):
                 if category not in _NOT_HOSTILE:
                     analysis.accusation = True
-                    name = f"reported speech: {phrase}"
+                    name = "quoted or reported, so not counted"
                     analysis.terms.append(Term(*span, "rule", name, self.weights["reported_speech"], "accusation"))
                 continue
             negator = None if category in _NOT_NEGATED else rules.negator_before(tokens, start)
             if negator is not None:
                 skip.update(range(start, end))
                 omitted.update(range(negator, end))
-                name = f"negation: {phrase}"
+                name = "negated, so not counted"
                 analysis.terms.append(Term(*span, "rule", name, self.weights["negation"], None))
                 continue
-            analysis.terms.append(Term(*span, "lexicon", f"{category}: {phrase}", self.weights[category], category))
+            name = KIND_WORDS.get(category, "speaks against abuse")
+            analysis.terms.append(Term(*span, "lexicon", name, self.weights[category], category))
             you = rules.second_person_near(tokens, start, end) if category in _TARGETABLE else None
             if you is not None and not targeted:
                 targeted = True
                 span = self._span(text, tokens, min(you, start), max(you + 1, end))
-                analysis.terms.append(Term(*span, "rule", "second person", self.weights["second_person"], category))
+                analysis.terms.append(Term(*span, "rule", SECOND_PERSON, self.weights["second_person"], category))
         if frames and not analysis.accusation and any(i in reported for i in range(len(tokens))):
             analysis.accusation = True
         for start, end in rules.first_person_threats(tokens):
@@ -113,13 +135,13 @@ class LensScorer:
                 continue
             span = self._span(text, tokens, start, end)
             weight = self.weights["first_person_threat"]
-            analysis.terms.append(Term(*span, "rule", "first-person threat", weight, "threat"))
+            analysis.terms.append(Term(*span, "rule", "threat in the first person", weight, "threat"))
         if rules.shouting(tokens):
-            analysis.terms.append(Term(0, len(text), text, "rule", "shouting", self.weights["shouting"], None))
+            analysis.terms.append(Term(0, len(text), text, "rule", WHOLE_TEXT[0], self.weights["shouting"], None))
         punct = rules.aggressive_punctuation(text)
         if punct:
             weight = self.weights["aggressive_punctuation"]
-            analysis.terms.append(Term(*punct.span(), punct.group(), "rule", "aggressive punctuation", weight, None))
+            analysis.terms.append(Term(*punct.span(), punct.group(), "rule", WHOLE_TEXT[1], weight, None))
         analysis.model_tokens = model_inputs(tokens, skip)
         analysis.omitted = frozenset(skip | omitted)
         return analysis
@@ -129,14 +151,15 @@ class LensScorer:
         first, last = tokens[start].start, tokens[end - 1].end
         return first, last, text[first:last]
 
-    def model_terms(self, text: str, analysis: Analysis, encoded: dict[int, float]) -> list[Term]:
+    def model_terms(self, text: str, analysis: Analysis, reading: Reading | None) -> list[Term]:
         """The classifier's log-odds per token (word model, prior and encoder), scaled by the definition's
-        model weight. ``encoded`` holds the encoder's shares by token index."""
+        model weight. Words the encoder reads as hostile on their own are named so; the rest is wording."""
         words = [analysis.tokens[i].norm for i in analysis.model_tokens]
         shares = dict(zip(analysis.model_tokens, self.model.token_logits(words), strict=True))
-        if encoded:
+        hostility = reading.hostility if reading else {}
+        if reading:
             ratio = self.model.encoder_scale / self.model.scale
-            for index, share in encoded.items():
+            for index, share in encoder_shares(analysis, reading).items():
                 shares[index] = shares.get(index, 0.0) + share * ratio
         terms = []
         for index in sorted(shares):
@@ -144,26 +167,50 @@ class LensScorer:
                 token = analysis.tokens[index]
                 span = text[token.start : token.end]
                 logit = shares[index] * self.model_weight
-                name = "model: (omitted words)" if index in analysis.omitted else f"model: {token.norm}"
+                if index in analysis.omitted:
+                    name = "model: omitted words"
+                elif hostility.get(index, 0.0) >= self.min_word_hostility and logit > 0:
+                    name = HOSTILE_WORD
+                else:
+                    name = "model: wording"
                 terms.append(Term(token.start, token.end, span, "model", name, logit, None))
         return terms
 
+    def model_kinds(self, text: str, analysis: Analysis, reading: Reading | None) -> list[Kind]:
+        """The kinds the encoder's heads find, each with the words that weigh most in it."""
+        if reading is None:
+            return []
+        found = []
+        for kind, threshold in self.kind_thresholds.items():
+            probability = sigmoid(reading.logits[kind])
+            if probability < threshold:
+                continue
+            top = sorted((i for i, v in reading.shares[kind].items() if v > 0 and i not in analysis.omitted),
+                         key=lambda i: -reading.shares[kind][i])[:3]
+            words = " … ".join(text[analysis.tokens[i].start : analysis.tokens[i].end] for i in sorted(top))
+            found.append(Kind(kind, "model", round(probability, 2), words))
+        return found
+
     def score(self, texts: Sequence[str]) -> list[Score]:
         """Scores of a batch of texts, in order."""
-        analyses = [self.analyse(text or "") for text in texts]
+        texts = [text or "" for text in texts]
+        analyses = [self.analyse(text) for text in texts]
         if self.encoder:
-            inputs = [encoder_input(a.tokens, a.omitted) for a in analyses]
-            encoded = self.encoder.token_logits(inputs)
+            readings: list[Reading | None] = list(
+                self.encoder.read([encoder_input(a.tokens, a.omitted) for a in analyses])
+            )
         else:
-            encoded = [{} for _ in analyses]
+            readings = [None] * len(analyses)
         return [
             combine(
-                analysis.terms + self.model_terms(text or "", analysis, shares),
+                analysis.terms + self.model_terms(text, analysis, reading),
                 self.model,
                 self.definition,
                 self.name,
                 self.version,
                 analysis.accusation,
+                text,
+                self.model_kinds(text, analysis, reading),
             )
-            for text, analysis, shares in zip(texts, analyses, encoded, strict=True)
+            for text, analysis, reading in zip(texts, analyses, readings, strict=True)
         ]
