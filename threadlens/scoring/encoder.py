@@ -118,14 +118,16 @@ class Encoder:
         return [self._reading(item, *pieces[item.text]) for item in inputs]
 
     def _reading(self, item: EncoderInput, offsets: list[int], weights: np.ndarray, logits: np.ndarray) -> Reading:
-        """Pieces' weighted log-odds summed per scorer token."""
+        """Pieces' weighted log-odds (each rounded to 6 decimals) summed per scorer token, in piece order."""
+        tokens = [item.token_index[bisect_right(item.token_start, offset) - 1] for offset in offsets]
+        contributions = np.round(weights[:, None] * logits, 6).tolist()
+        hostile = np.round(1.0 / (1.0 + np.exp(-logits[:, 0].astype(np.float64))), 6).tolist()
         shares: dict[str, dict[int, float]] = {head: {} for head in self.heads}
         hostility: dict[int, float] = {}
-        for offset, weight, row in zip(offsets, weights, logits, strict=True):
-            token = item.token_index[bisect_right(item.token_start, offset) - 1]
-            for head, logit in zip(self.heads, row, strict=True):
-                shares[head][token] = shares[head].get(token, 0.0) + round(float(weight * logit), 6)
-            hostility[token] = max(hostility.get(token, 0.0), round(_sigmoid(float(row[0])), 6))
+        for token, row, probability in zip(tokens, contributions, hostile, strict=True):
+            for head, value in zip(self.heads, row, strict=True):
+                shares[head][token] = shares[head].get(token, 0.0) + value
+            hostility[token] = max(hostility.get(token, 0.0), probability)
         totals = {head: self.bias[head] + math.fsum(shares[head].values()) for head in self.heads}
         return Reading(totals, shares, hostility)
 
@@ -155,10 +157,6 @@ def _softmax(values: np.ndarray) -> np.ndarray:
         return values.astype(np.float64)
     shifted = np.exp(values.astype(np.float64) - values.max())
     return shifted / shifted.sum()
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
 @lru_cache(maxsize=2)
