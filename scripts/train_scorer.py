@@ -71,8 +71,10 @@ def model_words(
     if encoder is None:
         return words, rule_logits, [0.0] * len(texts)
     readings = encoder.read([encoder_input(a.tokens, a.omitted) for a in analyses])
-    encoded = [encoder.bias["hostile"] + math.fsum(encoder_shares(a, r).values())
-               for a, r in zip(analyses, readings, strict=True)]
+    encoded = [
+        encoder.bias["hostile"] + math.fsum(encoder_shares(a, r).values())
+        for a, r in zip(analyses, readings, strict=True)
+    ]
     return words, rule_logits, encoded
 
 
@@ -208,8 +210,10 @@ def main() -> None:
     scorer = LensScorer(definition, untrained)
     encoder = None if args.no_encoder else Encoder(ENCODER_DIR)
     # the encoder's log-odds are needed only where the calibration is fitted and measured
-    features = {name: model_words(scorer, part["text"].tolist(), None if name == "train" else encoder)
-                for name, part in parts.items()}
+    features = {
+        name: model_words(scorer, part["text"].tolist(), None if name == "train" else encoder)
+        for name, part in parts.items()
+    }
 
     train_words = features["train"][0]
     # Sources are weighed (datasets.SOURCE_WEIGHTS) so that no one corpus's idea of "offensive" dominates.

@@ -49,7 +49,9 @@ def submissions(tmp_path) -> Path:
     unusable.mkdir()
     (unusable / "thread.jsonl").write_text(
         '{"id": "1", "reply_to": null, "author": "", "created_at": "2026-03-02T09:00:00Z", "text": "a"}\n'
-        '{"id": "2", "reply_to": "1", "author": "ann", "created_at": "yesterday", "text": "b"}\n', encoding="utf-8")
+        '{"id": "2", "reply_to": "1", "author": "ann", "created_at": "yesterday", "text": "b"}\n',
+        encoding="utf-8",
+    )
     (unusable / "submission.toml").write_text(manifest.replace("2026-041", "2026-045"), encoding="utf-8")
 
     empty = root / "empty"
@@ -80,9 +82,16 @@ def test_good_submissions_finish_and_bad_ones_are_listed_with_reasons(submission
     status = dict(zip(summary["submission"], summary["status"], strict=True))
     reason = dict(zip(summary["submission"], summary["reason"], strict=True))
 
-    assert status == {"branch-meeting": "ok", "rota-thread": "ok", "corrupt": "failed", "unusable": "failed",
-                      "empty": "rejected", "unconsented": "rejected", "expired": "rejected",
-                      "zz-duplicate": "rejected"}
+    assert status == {
+        "branch-meeting": "ok",
+        "rota-thread": "ok",
+        "corrupt": "failed",
+        "unusable": "failed",
+        "empty": "rejected",
+        "unconsented": "rejected",
+        "expired": "rejected",
+        "zz-duplicate": "rejected",
+    }
     assert "corrupt/thread.jsonl: no reader recognises" in reason["corrupt"]
     assert reason["unusable"].startswith("no message could be read; first: ")
     assert "no export files" in reason["empty"]
@@ -139,8 +148,10 @@ def test_a_rerun_skips_finished_cases_and_keeps_pseudonyms(submissions, tmp_path
     local(submissions, out)
     first = pd.read_parquet(out / "messages.parquet")
     with (submissions / "rota-thread" / "thread.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write('{"id": "t5", "reply_to": "t4", "author": "grace@other.example", "platform": "mastodon", '
-                     '"created_at": "2026-04-01T19:30:00Z", "text": "Sorted, thanks @frank."}\n')
+        handle.write(
+            '{"id": "t5", "reply_to": "t4", "author": "grace@other.example", "platform": "mastodon", '
+            '"created_at": "2026-04-01T19:30:00Z", "text": "Sorted, thanks @frank."}\n'
+        )
 
     shutil.copytree(submissions / "branch-meeting", submissions / "a-late-copy")
 
@@ -152,8 +163,10 @@ def test_a_rerun_skips_finished_cases_and_keeps_pseudonyms(submissions, tmp_path
     assert summary.set_index("submission").loc["branch-meeting", "messages"] == 6
     second = pd.read_parquet(out / "messages.parquet")
     assert len(second) == len(first) + 1
-    assert first.groupby("id")["author_name"].first().to_dict().items() <= \
-        second.groupby("id")["author_name"].first().to_dict().items()
+    assert (
+        first.groupby("id")["author_name"].first().to_dict().items()
+        <= second.groupby("id")["author_name"].first().to_dict().items()
+    )
     events = audit(out)
     assert sum(e["event"] == "run-start" for e in events) == 2
     assert sum(e["event"] == "run-end" for e in events) == 2
@@ -261,8 +274,7 @@ def test_cases_finished_before_an_interrupt_are_logged_as_analysed_once(submissi
     assert finished
 
     def analysed(name: str) -> list[dict]:
-        return [e for e in audit(out) if e["event"] == "submission" and e["submission"] == name
-                and e["status"] == "ok"]
+        return [e for e in audit(out) if e["event"] == "submission" and e["submission"] == name and e["status"] == "ok"]
 
     for name in finished:
         [line] = analysed(name)
@@ -330,9 +342,21 @@ def test_a_prose_only_scope_is_a_warning_row_in_errors_csv(submissions, tmp_path
 
 
 def test_a_submission_that_crashes_is_a_failed_row_not_an_exception(tmp_path):
-    job = {"submission": "s", "case_id": "c", "output": str(tmp_path / "out"), "definition": str(tmp_path / "nope"),
-           "definition_sha256": "0", "paths": [], "manifest": None, "key_dir": str(tmp_path / "k"),
-           "reveal": False, "html": False, "pdf": False, "fingerprint": "f", "today": "2026-06-01"}
+    job = {
+        "submission": "s",
+        "case_id": "c",
+        "output": str(tmp_path / "out"),
+        "definition": str(tmp_path / "nope"),
+        "definition_sha256": "0",
+        "paths": [],
+        "manifest": None,
+        "key_dir": str(tmp_path / "k"),
+        "reveal": False,
+        "html": False,
+        "pdf": False,
+        "fingerprint": "f",
+        "today": "2026-06-01",
+    }
 
     row = run_submission(job)
 
@@ -361,11 +385,29 @@ def test_a_batch_runs_on_a_real_scheduler_and_worker(submissions, tmp_path):
     dask = [sys.executable, "-m", "dask"]
     logs = tmp_path / "dask.log"
     with logs.open("w") as log:
-        scheduler = subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
-                                      "--no-dashboard"], stdout=log, stderr=subprocess.STDOUT)
-        worker = subprocess.Popen([*dask, "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard",
-                                   "--local-directory", str(tmp_path / "worker"), "--death-timeout", "60"],
-                                  stdout=log, stderr=subprocess.STDOUT)
+        scheduler = subprocess.Popen(
+            [*dask, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        worker = subprocess.Popen(
+            [
+                *dask,
+                "worker",
+                address,
+                "--nthreads",
+                "1",
+                "--nworkers",
+                "1",
+                "--no-dashboard",
+                "--local-directory",
+                str(tmp_path / "worker"),
+                "--death-timeout",
+                "60",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             _wait_for_worker(address)
             summary = batch(submissions, tmp_path / "out", scheduler=address, html=False, pdf=False)
@@ -400,8 +442,19 @@ def _wait_for_worker(address: str, timeout: float = 60) -> None:
 def test_the_command_prints_the_summary_and_exits_zero_when_the_run_completed(submissions, tmp_path):
     for name in ("rota-thread", "expired", "zz-duplicate", "unconsented", "unusable"):
         shutil.rmtree(submissions / name)
-    command = [sys.executable, "-m", "threadlens", "batch", str(submissions), "--out", str(tmp_path / "out"),
-               "--workers", "1", "--no-html", "--no-pdf"]
+    command = [
+        sys.executable,
+        "-m",
+        "threadlens",
+        "batch",
+        str(submissions),
+        "--out",
+        str(tmp_path / "out"),
+        "--workers",
+        "1",
+        "--no-html",
+        "--no-pdf",
+    ]
 
     wide = {**os.environ, "COLUMNS": "300"}
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=wide)

@@ -51,13 +51,21 @@ def test_formats_lists_every_reader():
         assert name in result.stdout
 
 
-@pytest.mark.parametrize(("command", "option", "names"), [
-    ("inspect", "--format", ("auto", "x-archive", "mastodon", "csv", "convokit")),
-    ("explain", "--scorer", ("lens", "profanity-check", "transformers", "perspective")),
-])
+@pytest.mark.parametrize(
+    ("command", "option", "names"),
+    [
+        ("inspect", "--format", ("auto", "x-archive", "mastodon", "csv", "convokit")),
+        ("explain", "--scorer", ("lens", "profanity-check", "transformers", "perspective")),
+    ],
+)
 def test_option_help_names_what_the_registries_hold(command, option, names):
-    result = subprocess.run([sys.executable, "-m", "threadlens", command, "--help"], capture_output=True, text=True,
-                            timeout=120, env={**os.environ, "COLUMNS": "300"})
+    result = subprocess.run(
+        [sys.executable, "-m", "threadlens", command, "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "300"},
+    )
     line = next(line for line in result.stdout.splitlines() if option in line)
     assert all(name in line for name in names), line
 
@@ -78,9 +86,23 @@ def test_column_mapping_reads_a_spreadsheet_with_other_names(tmp_path):
         encoding="utf-8",
     )
     result = run_cli(
-        "inspect", str(path), "--format", "csv", "--platform", "x", "--json",
-        "--column", "id=tweet_id", "--column", "reply_to=parent", "--column", "author=who",
-        "--column", "created_at=when", "--column", "text=body",
+        "inspect",
+        str(path),
+        "--format",
+        "csv",
+        "--platform",
+        "x",
+        "--json",
+        "--column",
+        "id=tweet_id",
+        "--column",
+        "reply_to=parent",
+        "--column",
+        "author=who",
+        "--column",
+        "created_at=when",
+        "--column",
+        "text=body",
     )
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
@@ -102,8 +124,13 @@ def test_inspect_prints_ids_and_paths_with_brackets_as_text(tmp_path):
     folder.mkdir()
     path = folder / "export.csv"
     path.write_text("id,reply_to,author,created_at,text\n[bold]1,,alice,2026-03-06T13:02:05Z,hi\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "threadlens", "inspect", str(path)], capture_output=True,
-                            text=True, timeout=120, env={**os.environ, "COLUMNS": "200"})
+    result = subprocess.run(
+        [sys.executable, "-m", "threadlens", "inspect", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     assert result.returncode == 0, result.stderr
     printed = "".join(result.stdout.split())
     assert "[red]case" in printed and "generic:[bold]1" in printed

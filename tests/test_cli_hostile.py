@@ -23,8 +23,10 @@ def test_inspect_of_a_folder_with_nothing_readable_fails_with_exit_2(tmp_path):
 
 def test_inspect_summarises_rejected_records_on_the_terminal(tmp_path):
     path = tmp_path / "thread.jsonl"
-    path.write_text('{"id": "1", "reply_to": null, "author": "a", "created_at": 1772802125, "text": "hi"}\n'
-                    '{"id": "2", "reply_to": "1", "author": "b", "created_at": 17728\n')
+    path.write_text(
+        '{"id": "1", "reply_to": null, "author": "a", "created_at": 1772802125, "text": "hi"}\n'
+        '{"id": "2", "reply_to": "1", "author": "b", "created_at": 17728\n'
+    )
     result = run_cli("inspect", str(path))
     assert result.returncode == 0
     err = " ".join(result.stderr.split())

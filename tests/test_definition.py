@@ -18,8 +18,10 @@ def _definition(folder, **files):
 def test_loads_by_path_and_merges_top_level_toml(tmp_path):
     folder = _definition(
         tmp_path / "strict",
-        **{"definition.toml": '[definition]\nname = "strict"\nversion = "2"\n[thresholds]\nhostile_level = 2\n',
-           "escalation.toml": "[escalation]\nthreshold = 2\n"},
+        **{
+            "definition.toml": '[definition]\nname = "strict"\nversion = "2"\n[thresholds]\nhostile_level = 2\n',
+            "escalation.toml": "[escalation]\nthreshold = 2\n",
+        },
     )
     definition = load_definition(folder)
     assert definition.name == "strict"

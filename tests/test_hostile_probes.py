@@ -15,15 +15,26 @@ HEADER = "id,reply_to,author,created_at,text\n"
 
 
 def rows(count: int, start: int = 1) -> str:
-    return "".join(f"{n},{n - 1 if n > 1 else ''},user{n % 2},2026-03-0{1 + n % 5}T09:00:{n:02d}Z,message {n}\n"
-                   for n in range(start, start + count))
+    return "".join(
+        f"{n},{n - 1 if n > 1 else ''},user{n % 2},2026-03-0{1 + n % 5}T09:00:{n:02d}Z,message {n}\n"
+        for n in range(start, start + count)
+    )
 
 
 def analyse(tmp_path: Path, *paths: Path, pdf: bool = False, out: Path | None = None) -> tuple[int, str, dict]:
     """Run ``threadlens analyse`` on ``paths``; its exit code, stderr and findings.json (empty when none)."""
     out = out or tmp_path / "out"
-    result = run_cli("analyse", *map(str, paths), "--allow-unconsented", "--out", str(out), "--key-dir",
-                     str(tmp_path / "keys"), "--no-html", *(() if pdf else ("--no-pdf",)))
+    result = run_cli(
+        "analyse",
+        *map(str, paths),
+        "--allow-unconsented",
+        "--out",
+        str(out),
+        "--key-dir",
+        str(tmp_path / "keys"),
+        "--no-html",
+        *(() if pdf else ("--no-pdf",)),
+    )
     assert "Traceback" not in result.stderr + result.stdout
     findings = out / "findings.json"
     record = json.loads(findings.read_text(encoding="utf-8")) if findings.exists() else {}
@@ -62,16 +73,19 @@ def test_a_zip_with_a_bad_crc_is_a_clear_error(tmp_path):
 
 def test_absurd_timestamps_reject_their_records_only(tmp_path):
     export = tmp_path / "thread.csv"
-    export.write_text(HEADER + rows(2) + "3,2,user1,99999999999999999999,a\n4,2,user0,1e300,b\n"
-                      "5,2,user1,9999-12-31T23:59:59-01:00,c\n6,2,user0,0001-01-01T00:00:00+01:00,d\n")
+    export.write_text(
+        HEADER + rows(2) + "3,2,user1,99999999999999999999,a\n4,2,user0,1e300,b\n"
+        "5,2,user1,9999-12-31T23:59:59-01:00,c\n6,2,user0,0001-01-01T00:00:00+01:00,d\n"
+    )
     code, _, findings = analyse(tmp_path, export)
     assert code == 0 and messages(findings) == 2 and findings["problems"]["count"] == 4
 
 
 def test_a_thousand_emoji_make_a_pdf(tmp_path):
     export = tmp_path / "thread.csv"
-    export.write_text(HEADER + rows(1) + "2,1,user0,2026-03-02T09:00:00Z," + "\U0001f621" * 1000 + "\n",
-                      encoding="utf-8")
+    export.write_text(
+        HEADER + rows(1) + "2,1,user0,2026-03-02T09:00:00Z," + "\U0001f621" * 1000 + "\n", encoding="utf-8"
+    )
     code, _, findings = analyse(tmp_path, export, pdf=True)
     assert code == 0 and messages(findings) == 2 and (tmp_path / "out" / "timeline.pdf").stat().st_size > 0
 

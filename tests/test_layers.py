@@ -18,8 +18,16 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "threadlens"
 VERSION = "threadlens.__version__"  # ``from threadlens import __version__``: the version, not the package's API
 LAYERS = (
-    ("threadlens.model", "threadlens.errors", "threadlens.io", "threadlens.limits", "threadlens.timeparse",
-     "threadlens.memory", "threadlens.definition", VERSION),
+    (
+        "threadlens.model",
+        "threadlens.errors",
+        "threadlens.io",
+        "threadlens.limits",
+        "threadlens.timeparse",
+        "threadlens.memory",
+        "threadlens.definition",
+        VERSION,
+    ),
     ("threadlens.ingest", "threadlens.scope", "threadlens.privacy"),
     ("threadlens.thread",),
     ("threadlens.scoring",),
@@ -28,6 +36,8 @@ LAYERS = (
     ("threadlens.pipeline", "threadlens.batch", "threadlens.retention", "threadlens.fetch"),
     ("threadlens.cli", "threadlens.__main__", "threadlens"),  # the package's own __init__ gathers the public API
 )
+
+
 def modules() -> dict[str, Path]:
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -40,17 +50,28 @@ def layer(module: str) -> int:
     """The layer of a module: that of the longest prefix named in ``LAYERS``."""
     if module == "threadlens":
         return len(LAYERS) - 1
-    best = max((prefix for names in LAYERS for prefix in names
-                if prefix != "threadlens" and (module == prefix or module.startswith(prefix + "."))), key=len)
+    best = max(
+        (
+            prefix
+            for names in LAYERS
+            for prefix in names
+            if prefix != "threadlens" and (module == prefix or module.startswith(prefix + "."))
+        ),
+        key=len,
+    )
     return next(index for index, names in enumerate(LAYERS) if best in names)
 
 
 def imports(module: str, path: Path, known: dict[str, Path]) -> set[str]:
     """The threadlens modules ``module`` imports anywhere in its source (type-checking-only imports aside)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    typing_only = {id(node) for block in ast.walk(tree) if isinstance(block, ast.If)
-                   and ast.unparse(block.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
-                   for stmt in block.body for node in ast.walk(stmt)}
+    typing_only = {
+        id(node)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and ast.unparse(block.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+        for stmt in block.body
+        for node in ast.walk(stmt)
+    }
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found = set()
     for node in ast.walk(tree):
@@ -63,8 +84,10 @@ def imports(module: str, path: Path, known: dict[str, Path]) -> set[str]:
             if node.level:
                 parts = package.split(".")
                 base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
-            names = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in known or f"{base}.{alias.name}" == VERSION
-                     else base for alias in node.names]
+            names = [
+                f"{base}.{alias.name}" if f"{base}.{alias.name}" in known or f"{base}.{alias.name}" == VERSION else base
+                for alias in node.names
+            ]
         else:
             continue
         found |= {name for name in names if name in known or name == VERSION}

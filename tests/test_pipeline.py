@@ -106,8 +106,11 @@ def _hostile_case(tmp_path: Path) -> tuple[Path, Path]:
     export, manifest = write_case(case, rules="")
     with export.open("a", encoding="utf-8") as handle:
         handle.write(",,alice_ward,2026-03-03T09:00:00Z,a row without an id,,x\n")
-    (case / "notes.csv").write_text("id,reply_to,author,created_at,text,quote_of,platform\n"
-                                    "1,,alice_ward,2026-03-01T23:59:01Z,Friendly minutes.,,x\n", encoding="utf-8")
+    (case / "notes.csv").write_text(
+        "id,reply_to,author,created_at,text,quote_of,platform\n"
+        "1,,alice_ward,2026-03-01T23:59:01Z,Friendly minutes.,,x\n",
+        encoding="utf-8",
+    )
     return case, manifest
 
 
@@ -116,8 +119,9 @@ def _analyse_from(where: Path, case: Path, out: Path, keys: Path, manifest: Path
     where.mkdir(parents=True, exist_ok=True)
     os.chdir(where)
     consent = {"consent": os.path.relpath(manifest, where)} if manifest else {"allow_unconsented": True}
-    analyse_case([os.path.relpath(case, where)], os.path.relpath(out, where), key_dir=keys, html=False, pdf=False,
-                 **consent)
+    analyse_case(
+        [os.path.relpath(case, where)], os.path.relpath(out, where), key_dir=keys, html=False, pdf=False, **consent
+    )
     return (out / "findings.json").read_bytes()
 
 

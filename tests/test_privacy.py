@@ -22,8 +22,16 @@ SOURCE = Source(path="thread.jsonl", position="line 1", sha256="0" * 64, format=
 
 def message(id: str, author_id: str, author_name: str, text: str = "", **fields) -> Message:
     platform = fields.pop("platform", author_id.split(":", 1)[0].replace("bsky", "bluesky"))
-    return Message(id=id, platform=platform, author_id=author_id, author_name=author_name, created_at=WHEN,
-                   text=text, sources=(SOURCE,), **fields)
+    return Message(
+        id=id,
+        platform=platform,
+        author_id=author_id,
+        author_name=author_name,
+        created_at=WHEN,
+        text=text,
+        sources=(SOURCE,),
+        **fields,
+    )
 
 
 def write_manifest(tmp_path: Path, text: str) -> Path:
@@ -60,16 +68,28 @@ def test_string_dates_are_accepted(tmp_path):
     ("edit", "position", "message"),
     [
         (lambda t: t.replace('case_id = "2026-041"\n', ""), "case_id", "case_id is missing"),
-        (lambda t: t.replace("consent_date = 2026-03-10", 'consent_date = "10/03/2026"'), "consent_date",
-         "expected a date"),
-        (lambda t: t.replace("retention_date = 2027-03-31", "retention_date = 2026-01-01"), "retention_date",
-         "before the consent date"),
+        (
+            lambda t: t.replace("consent_date = 2026-03-10", 'consent_date = "10/03/2026"'),
+            "consent_date",
+            "expected a date",
+        ),
+        (
+            lambda t: t.replace("retention_date = 2027-03-31", "retention_date = 2026-01-01"),
+            "retention_date",
+            "before the consent date",
+        ),
         (lambda t: t.replace("scope =", "scpoe ="), "scpoe", "unknown key 'scpoe'"),
-        (lambda t: t.replace('x = ["@alice_ward"]', '"my space" = ["alice"]'), "parties[1].handles.my space",
-         "is not a platform name"),
+        (
+            lambda t: t.replace('x = ["@alice_ward"]', '"my space" = ["alice"]'),
+            "parties[1].handles.my space",
+            "is not a platform name",
+        ),
         (lambda t: t.replace('x = ["@alice_ward"]', "x = [7]"), "parties[1].handles.x", "handles for x are [7]"),
-        (lambda t: t.replace('handles = { x = ["@alice_ward"] }', "handles = {}"), "parties[1].handles",
-         "handles is missing"),
+        (
+            lambda t: t.replace('handles = { x = ["@alice_ward"] }', "handles = {}"),
+            "parties[1].handles",
+            "handles is missing",
+        ),
         (lambda t: t.replace('name = "Bob Kerr"', "name = 7"), "parties[2].name", "name is 7"),
         (lambda t: t.split("[[parties]]")[0], "parties", "parties is missing"),
     ],
@@ -115,15 +135,32 @@ def test_parties_are_matched_by_handle_or_id_without_case_or_at():
 
 def thread() -> list[Message]:
     return [
-        message("x:1", "x:100", "alice_ward", "@carol_c that is uncalled for, cc @Bob_Kerr",
-                url="https://x.com/alice_ward/status/1"),
-        message("x:2", "x:200", "carol_c", "@alice_ward shut up. Write to carol@example.com", reply_to="x:1",
-                mentions=("x:100",), mention_names=("alice_ward",), url="https://x.com/carol_c/status/2",
-                edits=(Revision(id="x:2a", text="@dave_d look at @alice_ward", created_at=WHEN),)),
-        message("x:3", "x:300", "dave_d",
-                "Agreed, @carol_c. And @zed_unknown too. .@carol_c see x.com/@dave_d https://x.com/carol_c/status/2",
-                reply_to="x:2",
-                url="https://x.com/dave_d/status/3"),
+        message(
+            "x:1",
+            "x:100",
+            "alice_ward",
+            "@carol_c that is uncalled for, cc @Bob_Kerr",
+            url="https://x.com/alice_ward/status/1",
+        ),
+        message(
+            "x:2",
+            "x:200",
+            "carol_c",
+            "@alice_ward shut up. Write to carol@example.com",
+            reply_to="x:1",
+            mentions=("x:100",),
+            mention_names=("alice_ward",),
+            url="https://x.com/carol_c/status/2",
+            edits=(Revision(id="x:2a", text="@dave_d look at @alice_ward", created_at=WHEN),),
+        ),
+        message(
+            "x:3",
+            "x:300",
+            "dave_d",
+            "Agreed, @carol_c. And @zed_unknown too. .@carol_c see x.com/@dave_d https://x.com/carol_c/status/2",
+            reply_to="x:2",
+            url="https://x.com/dave_d/status/3",
+        ),
     ]
 
 
@@ -148,8 +185,9 @@ def test_parties_keep_their_names_and_others_get_pseudonyms_everywhere():
 
 def test_no_real_handle_of_a_non_party_survives():
     out = pseudonymise(thread(), load_manifest(MANIFEST), key=KEY)
-    text = json.dumps([[m.author_id, m.author_name, m.text, m.url, m.mention_names, [r.text for r in m.edits]]
-                       for m in out])
+    text = json.dumps(
+        [[m.author_id, m.author_name, m.text, m.url, m.mention_names, [r.text for r in m.edits]] for m in out]
+    )
 
     for handle in ("carol_c", "dave_d", "zed_unknown", "x:200", "x:300"):
         assert handle not in text
@@ -163,8 +201,10 @@ def test_pseudonyms_are_stable_per_key_and_differ_between_keys():
 
     assert first == again
     assert first[1:] != other[1:]
-    assert pseudonymise(thread(), manifest)[1].author_name == pseudonymise(
-        thread(), manifest, key=derived_key("2026-041"))[1].author_name
+    assert (
+        pseudonymise(thread(), manifest)[1].author_name
+        == pseudonymise(thread(), manifest, key=derived_key("2026-041"))[1].author_name
+    )
 
 
 def test_the_inputs_are_not_modified():
@@ -177,14 +217,25 @@ def test_the_inputs_are_not_modified():
 def test_mastodon_short_mentions_and_ids_with_handles():
     manifest = load_manifest(MANIFEST)
     messages = [
-        message("mastodon:https://mastodon.example/users/bob/statuses/1", "mastodon:bob@mastodon.example",
-                "bob@mastodon.example", "@frank please stop", mentions=("mastodon:frank@social.example",),
-                mention_names=("frank",), url="https://mastodon.example/@bob/1"),
-        message("mastodon:https://social.example/users/frank/statuses/2", "mastodon:frank@social.example",
-                "frank@social.example", "@bob no. Ask @gina@other.example",
-                reply_to="mastodon:https://mastodon.example/users/bob/statuses/1",
-                mentions=("mastodon:bob@mastodon.example",), mention_names=("bob",),
-                url="https://social.example/@frank/2"),
+        message(
+            "mastodon:https://mastodon.example/users/bob/statuses/1",
+            "mastodon:bob@mastodon.example",
+            "bob@mastodon.example",
+            "@frank please stop",
+            mentions=("mastodon:frank@social.example",),
+            mention_names=("frank",),
+            url="https://mastodon.example/@bob/1",
+        ),
+        message(
+            "mastodon:https://social.example/users/frank/statuses/2",
+            "mastodon:frank@social.example",
+            "frank@social.example",
+            "@bob no. Ask @gina@other.example",
+            reply_to="mastodon:https://mastodon.example/users/bob/statuses/1",
+            mentions=("mastodon:bob@mastodon.example",),
+            mention_names=("bob",),
+            url="https://social.example/@frank/2",
+        ),
     ]
     out = pseudonymise(messages, manifest, key=KEY)
     frank = out[1].author_name
@@ -203,8 +254,14 @@ def test_bluesky_dids_in_post_uris_are_replaced_and_links_kept():
     root = "bsky:at://did:plc:abc123/app.bsky.feed.post/3k1"
     messages = [
         message(root, "bsky:did:plc:abc123", "hal.bsky.social", "hello @ivy.bsky.social"),
-        message("bsky:at://did:plc:def456/app.bsky.feed.post/3k2", "bsky:did:plc:def456", "ivy.bsky.social",
-                "@hal.bsky.social hi.", reply_to=root, conversation_id=root),
+        message(
+            "bsky:at://did:plc:def456/app.bsky.feed.post/3k2",
+            "bsky:did:plc:def456",
+            "ivy.bsky.social",
+            "@hal.bsky.social hi.",
+            reply_to=root,
+            conversation_id=root,
+        ),
     ]
     out = pseudonymise(messages, manifest, key=KEY)
 

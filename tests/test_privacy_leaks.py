@@ -30,7 +30,8 @@ def test_reader_warnings_name_no_non_party():
     manifest = load_manifest(MANIFEST)
     carol = message("x:10", "x:555", "carol_c", "hello @alice_ward")
     read = read_of(
-        message("x:1", "x:101", "alice_ward", "hi"), carol,
+        message("x:1", "x:101", "alice_ward", "hi"),
+        carol,
         problems=[
             Problem("a.json", "$.errors[0]", "Forbidden: User has been suspended: [@mallory_m]", "warning"),
             Problem("b.json", "$.thread", f"reply at://{DID}/app.bsky.feed.post/3mji to x:10 was deleted", "warning"),

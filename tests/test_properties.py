@@ -25,20 +25,22 @@ def messages(draw) -> list[Message]:
     records = []
     for position in range(draw(st.integers(0, 25))):
         minute = draw(st.none() | st.integers(0, 120))
-        records.append(Message(
-            id=draw(st.sampled_from(IDS)),
-            platform="x",
-            author_id=f"x:{draw(st.integers(1, 4))}",
-            author_name="",
-            created_at=None if minute is None else START + timedelta(minutes=minute),
-            text=draw(st.sampled_from(["", "calm", "rabble", "how dare you"])),
-            reply_to=draw(REFERENCES),
-            quote_of=draw(REFERENCES),
-            deleted=draw(st.booleans()),
-            context_only=draw(st.booleans()),
-            missing_children=draw(st.integers(0, 3)),
-            sources=(Source(f"file{position % 3}.jsonl", f"line {position + 1}", "0" * 64, "jsonl"),),
-        ))
+        records.append(
+            Message(
+                id=draw(st.sampled_from(IDS)),
+                platform="x",
+                author_id=f"x:{draw(st.integers(1, 4))}",
+                author_name="",
+                created_at=None if minute is None else START + timedelta(minutes=minute),
+                text=draw(st.sampled_from(["", "calm", "rabble", "how dare you"])),
+                reply_to=draw(REFERENCES),
+                quote_of=draw(REFERENCES),
+                deleted=draw(st.booleans()),
+                context_only=draw(st.booleans()),
+                missing_children=draw(st.integers(0, 3)),
+                sources=(Source(f"file{position % 3}.jsonl", f"line {position + 1}", "0" * 64, "jsonl"),),
+            )
+        )
     return records
 
 
@@ -109,13 +111,15 @@ def test_building_twice_gives_identical_output(records):
 
 
 JSONL_ROWS = st.lists(
-    st.fixed_dictionaries({
-        "id": st.sampled_from([str(n) for n in range(10)]),
-        "reply_to": st.none() | st.sampled_from([str(n) for n in range(12)]),
-        "author": st.sampled_from(["ann", "bob", "cat"]),
-        "created_at": st.integers(1_772_800_000, 1_772_900_000),
-        "text": st.text(max_size=20),
-    }),
+    st.fixed_dictionaries(
+        {
+            "id": st.sampled_from([str(n) for n in range(10)]),
+            "reply_to": st.none() | st.sampled_from([str(n) for n in range(12)]),
+            "author": st.sampled_from(["ann", "bob", "cat"]),
+            "created_at": st.integers(1_772_800_000, 1_772_900_000),
+            "text": st.text(max_size=20),
+        }
+    ),
     min_size=1,
     max_size=20,
 )

@@ -43,8 +43,11 @@ def test_a_batch_with_one_expired_case_loses_that_case_completely(batch_out):
         assert set(pd.read_parquet(batch_out / name)["submission"]) == {"rota-thread"}
     for name in ("summary.csv", "errors.csv"):
         assert "branch-meeting" not in (batch_out / name).read_text(encoding="utf-8")
-    assert "alice_ward" not in "".join(p.read_bytes().decode("utf-8", "replace")
-                                       for p in batch_out.rglob("*") if p.is_file() and p.name != "audit.jsonl")
+    assert "alice_ward" not in "".join(
+        p.read_bytes().decode("utf-8", "replace")
+        for p in batch_out.rglob("*")
+        if p.is_file() and p.name != "audit.jsonl"
+    )
     logged = json.loads((batch_out / "audit.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert logged.pop("when") and logged == event
     assert logged["event"] == "retention-delete" and logged["case_id"] == "2026-041"

@@ -85,8 +85,7 @@ def test_missing_and_edited_case_reports_its_gaps():
     assert sum(len(c.missing_parents) for c in done) == 3
     assert sum(c.edited for c in done) == 1
     edited = tg.message("x:2057146063259096327")
-    assert "x:2057145007014777547" in edited.edited_from or any(
-        r.id == "x:2057145007014777547" for r in edited.edits)
+    assert "x:2057145007014777547" in edited.edited_from or any(r.id == "x:2057145007014777547" for r in edited.edits)
     assert ("x:2057133002450322084", "x:2057139286758671116") in edges(tg, "quote")
     assert any("2057149367536812968" in p.reason for p in result.problems if p.severity == "warning")
 

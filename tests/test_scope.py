@@ -59,8 +59,12 @@ def write_case(tmp_path: Path, rules: str = RULES) -> tuple[Path, Path]:
 
 def word_scores(messages: list[Message], definition=None) -> dict[str, Score]:
     """'idiot' is rude, everything else civil: enough to drive the analysis without the real scorer."""
-    return {m.id: Score(0.8 if "idiot" in m.text else 0.05, 2 if "idiot" in m.text else 0, "idiot" in m.text, (),
-                        (), "words", "1") for m in messages}
+    return {
+        m.id: Score(
+            0.8 if "idiot" in m.text else 0.05, 2 if "idiot" in m.text else 0, "idiot" in m.text, (), (), "words", "1"
+        )
+        for m in messages
+    }
 
 
 @pytest.fixture
@@ -76,37 +80,74 @@ def at(text: str) -> datetime:
 
 def message(key: str, when: str, reply_to: str | None = None, quote_of: str | None = None) -> Message:
     source = Source(path="thread.csv", position=f"row {key}", sha256="0" * 64, format="csv")
-    return Message(id=f"x:{key}", platform="x", author_id="x:a", author_name="a", created_at=at(when), text=key,
-                   reply_to=reply_to and f"x:{reply_to}", quote_of=quote_of and f"x:{quote_of}", sources=(source,))
+    return Message(
+        id=f"x:{key}",
+        platform="x",
+        author_id="x:a",
+        author_name="a",
+        created_at=at(when),
+        text=key,
+        reply_to=reply_to and f"x:{reply_to}",
+        quote_of=quote_of and f"x:{quote_of}",
+        sources=(source,),
+    )
 
 
 def test_a_window_of_dates_covers_both_whole_days_and_nothing_after():
     rules = parse_scope_rules({"from": "2026-03-02", "until": "2026-03-02"}, "m.toml")
-    kept = minimise([message("a", "2026-03-02T00:00:00Z"), message("b", "2026-03-02T23:59:59.999999Z"),
-                     message("c", "2026-03-03T00:00:00Z"), message("d", "2026-03-01T23:59:59Z")], rules)
+    kept = minimise(
+        [
+            message("a", "2026-03-02T00:00:00Z"),
+            message("b", "2026-03-02T23:59:59.999999Z"),
+            message("c", "2026-03-03T00:00:00Z"),
+            message("d", "2026-03-01T23:59:59Z"),
+        ],
+        rules,
+    )
 
     assert [m.id for m in kept.messages] == ["x:a", "x:b"]
-    assert kept.left_out == [{"path": "thread.csv", "sha256": "0" * 64, "count": 2,
-                              "reasons": {"after the window": 1, "before the window": 1}}]
+    assert kept.left_out == [
+        {
+            "path": "thread.csv",
+            "sha256": "0" * 64,
+            "count": 2,
+            "reasons": {"after the window": 1, "before the window": 1},
+        }
+    ]
 
 
 def test_a_window_of_times_includes_its_end_to_the_second():
     rules = parse_scope_rules({"from": "2026-03-02T10:00:00+01:00", "until": "2026-03-02T10:00:00Z"}, "m.toml")
-    kept = minimise([message("a", "2026-03-02T09:00:00Z"), message("b", "2026-03-02T10:00:00Z"),
-                     message("c", "2026-03-02T10:00:01Z"), message("d", "2026-03-02T08:59:59Z")], rules)
+    kept = minimise(
+        [
+            message("a", "2026-03-02T09:00:00Z"),
+            message("b", "2026-03-02T10:00:00Z"),
+            message("c", "2026-03-02T10:00:01Z"),
+            message("d", "2026-03-02T08:59:59Z"),
+        ],
+        rules,
+    )
 
     assert [m.id for m in kept.messages] == ["x:a", "x:b"]
 
 
 def test_ancestors_and_quoted_messages_outside_the_scope_stay_as_marked_context():
     rules = ScopeRules(conversations=("x:3",), start=at("2026-03-02T00:00:00Z"))
-    messages = [message("1", "2026-03-01T09:00:00Z"), message("2", "2026-03-02T09:00:00Z", reply_to="1"),
-                message("3", "2026-03-02T10:00:00Z", reply_to="2", quote_of="9"),
-                message("9", "2026-02-01T09:00:00Z"), message("10", "2026-03-02T09:00:00Z")]
+    messages = [
+        message("1", "2026-03-01T09:00:00Z"),
+        message("2", "2026-03-02T09:00:00Z", reply_to="1"),
+        message("3", "2026-03-02T10:00:00Z", reply_to="2", quote_of="9"),
+        message("9", "2026-02-01T09:00:00Z"),
+        message("10", "2026-03-02T09:00:00Z"),
+    ]
     kept = minimise(messages, rules)
 
     assert [(m.id, m.context_only) for m in kept.messages] == [
-        ("x:1", True), ("x:2", False), ("x:3", False), ("x:9", True)]
+        ("x:1", True),
+        ("x:2", False),
+        ("x:3", False),
+        ("x:9", True),
+    ]
     assert kept.context == {"x:1": ANCESTOR, "x:9": QUOTED}
     assert kept.left_out[0]["reasons"] == {"another conversation": 1}
 
@@ -145,13 +186,18 @@ def test_outside_the_scope_nothing_reaches_any_output_and_provenance_counts_it(t
     assert minimisation["checked"] is True and minimisation["warning"] is None
     assert minimisation["left_out"] == 2
     [by_file] = minimisation["left_out_by_file"]
-    assert by_file["path"] == export.name and by_file["reasons"] == {"after the window": 1,
-                                                                     "another conversation": 1}
+    assert by_file["path"] == export.name and by_file["reasons"] == {"after the window": 1, "another conversation": 1}
     assert minimisation["context"] == [{"id": "x:1", "why": ANCESTOR}, {"id": "x:7", "why": QUOTED}]
-    assert minimisation["context_used_by"] == [{"conversation": "x:1", "finding": "first_escalation",
-                                                "message_ids": ["x:1"]}]
+    assert minimisation["context_used_by"] == [
+        {"conversation": "x:1", "finding": "first_escalation", "message_ids": ["x:1"]}
+    ]
     assert {m.id: m.context_only for m in case.read.messages} == {
-        "x:1": True, "x:2": False, "x:3": False, "x:5": False, "x:7": True}
+        "x:1": True,
+        "x:2": False,
+        "x:3": False,
+        "x:5": False,
+        "x:7": True,
+    }
     assert "Bin collections" in every_output  # the quoted context is shown, marked
 
 
@@ -174,8 +220,11 @@ def test_a_scope_that_keeps_nothing_is_refused(tmp_path, words):
 def test_the_scope_rules_are_part_of_the_consent_record(tmp_path):
     _, manifest = write_case(tmp_path)
 
-    assert load_manifest(manifest).record()["scope_rules"] == {"conversations": ["x:1"], "from": "2026-03-02",
-                                                               "until": "2026-03-02"}
+    assert load_manifest(manifest).record()["scope_rules"] == {
+        "conversations": ["x:1"],
+        "from": "2026-03-02",
+        "until": "2026-03-02",
+    }
 
 
 def test_inspect_with_consent_shows_what_is_in_and_out(tmp_path):
@@ -190,15 +239,23 @@ def test_inspect_with_consent_shows_what_is_in_and_out(tmp_path):
     scope = json.loads(result.stdout)["scope"]
     assert scope["checked"] is True
     assert {m["id"]: m["status"] for m in scope["messages"]} == {
-        "x:1": "context: " + ANCESTOR, "x:2": "in", "x:3": "in", "x:4": "out: after the window",
-        "x:5": "in", "x:6": "out: another conversation", "x:7": "context: " + QUOTED}
+        "x:1": "context: " + ANCESTOR,
+        "x:2": "in",
+        "x:3": "in",
+        "x:4": "out: after the window",
+        "x:5": "in",
+        "x:6": "out: another conversation",
+        "x:7": "context: " + QUOTED,
+    }
     table = CliRunner().invoke(app, ["inspect", str(export), "--consent", str(manifest)], env={"COLUMNS": "200"})
     assert re.search(r"5 in scope \(2 as context\), 2 left out", " ".join(table.output.split()))
 
 
-UNRELATED = {"x:2028894496480256546": "Proud of the work our councillors do",
-             "x:2028779920519623189": "Ward surgery this Saturday",
-             "x:2028397915740144136": "Bin collections on Harrow Lane"}
+UNRELATED = {
+    "x:2028894496480256546": "Proud of the work our councillors do",
+    "x:2028779920519623189": "Ward surgery this Saturday",
+    "x:2028397915740144136": "Bin collections on Harrow Lane",
+}
 
 
 def test_the_sample_case_holds_only_the_disputed_conversation_in_every_output(tmp_path):

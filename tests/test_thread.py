@@ -57,18 +57,24 @@ def test_missing_parent_becomes_a_placeholder_in_the_replys_conversation():
 
 
 def test_fragments_of_one_platform_conversation_get_distinct_ids():
-    tg = build_graph([
-        msg("x:1", conversation_id="x:1"),
-        msg("x:7", "x:5", minute=4, conversation_id="x:1"),
-    ])
+    tg = build_graph(
+        [
+            msg("x:1", conversation_id="x:1"),
+            msg("x:7", "x:5", minute=4, conversation_id="x:1"),
+        ]
+    )
     assert list(tg.conversations()) == ["x:1", "x:1/x:5"]
 
 
 def test_quote_is_a_cross_conversation_edge_and_a_missing_quote_a_placeholder():
-    tg = build_graph([
-        msg("bsky:a"), msg("bsky:b", "bsky:a", minute=1),
-        msg("bsky:q", minute=2, quote_of="bsky:b"), msg("bsky:r", minute=3, quote_of="bsky:gone"),
-    ])
+    tg = build_graph(
+        [
+            msg("bsky:a"),
+            msg("bsky:b", "bsky:a", minute=1),
+            msg("bsky:q", minute=2, quote_of="bsky:b"),
+            msg("bsky:r", minute=3, quote_of="bsky:gone"),
+        ]
+    )
     assert kinds(tg)[("bsky:b", "bsky:q")] == "quote"
     assert kinds(tg)[("bsky:gone", "bsky:r")] == "quote"
     assert set(tg.conversations()) == {"bsky:a", "bsky:q", "bsky:r", "bsky:gone"}
@@ -83,11 +89,17 @@ def test_reply_and_quote_of_the_same_parent_is_one_reply_edge():
 
 
 def test_graph_is_what_networkx_builds_from_the_same_nodes_and_edges():
-    tg = build_graph([
-        msg("x:1"), msg("x:2", "x:1", minute=1), msg("x:3", "x:9", minute=2, quote_of="x:2"),
-        msg("x:4", "x:2", minute=3, quote_of="x:1"), msg("x:5", "x:6", minute=4), msg("x:6", "x:5", minute=5),
-        msg("x:7", "x:1", minute=6, quote_of="x:1"),
-    ])
+    tg = build_graph(
+        [
+            msg("x:1"),
+            msg("x:2", "x:1", minute=1),
+            msg("x:3", "x:9", minute=2, quote_of="x:2"),
+            msg("x:4", "x:2", minute=3, quote_of="x:1"),
+            msg("x:5", "x:6", minute=4),
+            msg("x:6", "x:5", minute=5),
+            msg("x:7", "x:1", minute=6, quote_of="x:1"),
+        ]
+    )
     expected = nx.DiGraph(**tg.graph.graph)
     expected.add_nodes_from(tg.graph.nodes(data=True))
     for kind in ("reply", "quote"):
@@ -95,7 +107,8 @@ def test_graph_is_what_networkx_builds_from_the_same_nodes_and_edges():
     assert nx.utils.graphs_equal(tg.graph, expected)
     assert list(tg.graph.edges(data=True)) == list(expected.edges(data=True))
     assert {key: list(parents) for key, parents in tg.graph.pred.items()} == {
-        key: list(parents) for key, parents in expected.pred.items()}
+        key: list(parents) for key, parents in expected.pred.items()
+    }
     assert all(tg.graph.pred[v][u] is data for u, v, data in tg.graph.edges(data=True))
     tg.graph.add_edge("x:1", "x:5", kind="quote")  # still an ordinary, editable networkx graph
     assert tg.graph.pred["x:5"]["x:1"] == {"kind": "quote"}
@@ -127,13 +140,15 @@ def test_reply_before_parent_is_reported_not_hidden():
 
 
 def test_completeness_counts_stubs_deletions_and_edits():
-    tg = build_graph([
-        msg("reddit:t3_a", missing_children=0),
-        msg("reddit:t1_b", "reddit:t3_a", minute=1, missing_children=3),
-        msg("reddit:t1_c", "reddit:t3_a", minute=2, deleted=True, missing_children=2),
-        msg("reddit:t1_d", "reddit:t1_b", minute=3, edits=(Revision("reddit:t1_d", "old", None),)),
-        msg("reddit:t1_e", "reddit:t1_b", minute=4, edited_from=("reddit:t1_x",)),
-    ])
+    tg = build_graph(
+        [
+            msg("reddit:t3_a", missing_children=0),
+            msg("reddit:t1_b", "reddit:t3_a", minute=1, missing_children=3),
+            msg("reddit:t1_c", "reddit:t3_a", minute=2, deleted=True, missing_children=2),
+            msg("reddit:t1_d", "reddit:t1_b", minute=3, edits=(Revision("reddit:t1_d", "old", None),)),
+            msg("reddit:t1_e", "reddit:t1_b", minute=4, edited_from=("reddit:t1_x",)),
+        ]
+    )
     done = tg.completeness()["reddit:t3_a"]
     assert (done.messages, done.more_stubs, done.deleted, done.edited) == (5, 5, 1, 2)
 
@@ -154,15 +169,28 @@ def test_conversations_are_ordered_by_first_message_and_cover_every_node():
 
 
 def test_summary_rows_match_the_inspect_table():
-    tg = build_graph([
-        msg("x:1", author="x:10"), msg("x:2", "x:1", minute=61, author="x:20"),
-        msg("x:3", "x:9", minute=62, author="x:10", deleted=True, conversation_id="x:1"),
-    ])
+    tg = build_graph(
+        [
+            msg("x:1", author="x:10"),
+            msg("x:2", "x:1", minute=61, author="x:20"),
+            msg("x:3", "x:9", minute=62, author="x:10", deleted=True, conversation_id="x:1"),
+        ]
+    )
     first, second = summarise_conversations(tg)
     assert first == {
-        "conversation_id": "x:1", "messages": 2, "participants": 2, "first": "2026-03-06T13:00:00Z",
-        "last": "2026-03-06T14:01:00Z", "depth": 1, "missing_parents": 0, "edited": 0, "deleted": 0,
-        "placeholders": 0, "out_of_order": 0, "more_stubs": 0, "cycles_broken": 0,
+        "conversation_id": "x:1",
+        "messages": 2,
+        "participants": 2,
+        "first": "2026-03-06T13:00:00Z",
+        "last": "2026-03-06T14:01:00Z",
+        "depth": 1,
+        "missing_parents": 0,
+        "edited": 0,
+        "deleted": 0,
+        "placeholders": 0,
+        "out_of_order": 0,
+        "more_stubs": 0,
+        "cycles_broken": 0,
     }
     assert (second["conversation_id"], second["messages"], second["placeholders"]) == ("x:1/x:9", 1, 1)
     assert (second["missing_parents"], second["deleted"]) == (1, 1)
@@ -173,8 +201,22 @@ def test_frame_has_string_ids_and_arrow_dtypes():
     big = "x:2029905358261502168"
     frame = graph_frame(build_graph([msg(big), msg("x:2029905358261502169", big, minute=1), msg("x:3", "x:404")]))
     assert list(frame.columns) == [
-        "id", "conversation_id", "platform", "author_id", "author_name", "created_at", "reply_to", "quote_of",
-        "depth", "missing", "deleted", "edited", "context_only", "text", "source_path", "source_position",
+        "id",
+        "conversation_id",
+        "platform",
+        "author_id",
+        "author_name",
+        "created_at",
+        "reply_to",
+        "quote_of",
+        "depth",
+        "missing",
+        "deleted",
+        "edited",
+        "context_only",
+        "text",
+        "source_path",
+        "source_position",
         "source_sha256",
     ]
     assert all(isinstance(dtype, pd.ArrowDtype) for dtype in frame.dtypes)
@@ -185,8 +227,9 @@ def test_frame_has_string_ids_and_arrow_dtypes():
     assert row["depth"] == 1
     placeholder = frame.set_index("id").loc["x:404"]
     assert placeholder["missing"] and pd.isna(placeholder["source_path"]) and pd.isna(placeholder["created_at"])
-    assert frame.equals(graph_frame(build_graph([msg(big), msg("x:2029905358261502169", big, minute=1),
-                                                 msg("x:3", "x:404")])))
+    assert frame.equals(
+        graph_frame(build_graph([msg(big), msg("x:2029905358261502169", big, minute=1), msg("x:3", "x:404")]))
+    )
 
 
 def test_no_messages_give_an_empty_graph_and_frame():

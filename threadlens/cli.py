@@ -24,8 +24,7 @@ from threadlens.scoring import scorers
 
 app = typer.Typer(
     name="threadlens",
-    help="Rebuild reply chains from social-media exports, score hostility with evidence, "
-    "and show who escalated first.",
+    help="Rebuild reply chains from social-media exports, score hostility with evidence, and show who escalated first.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -49,8 +48,11 @@ PlatformOption = Annotated[
 ]
 KeyDirOption = Annotated[
     Path | None,
-    typer.Option("--key-dir", help="Folder of the pseudonym keys (default: $THREADLENS_KEY_DIR or the user's data "
-                 "folder; never inside --out)."),
+    typer.Option(
+        "--key-dir",
+        help="Folder of the pseudonym keys (default: $THREADLENS_KEY_DIR or the user's data "
+        "folder; never inside --out).",
+    ),
 ]
 DefinitionOption = Annotated[
     str | None, typer.Option("--definition", "-d", help="Definition name in config/definitions/ or a path.")
@@ -103,16 +105,25 @@ def _print_problems(result, *, rest: str, conversations=()) -> None:
     conflicts = getattr(result, "conflicts", [])
     if conflicts:
         ids = ", ".join(conflict.message_id for conflict in conflicts[:SHOWN_REASONS])
-        err_console.print(Text("warning: ", style="yellow") + Text(
-            f"{len(conflicts)} message(s) have versions that disagree between files ({ids}"
-            f"{', …' if len(conflicts) > SHOWN_REASONS else ''}); every version is kept and findings resting on "
-            f"them are inconclusive (see {rest})"), highlight=False)
+        err_console.print(
+            Text("warning: ", style="yellow")
+            + Text(
+                f"{len(conflicts)} message(s) have versions that disagree between files ({ids}"
+                f"{', …' if len(conflicts) > SHOWN_REASONS else ''}); every version is kept and findings resting on "
+                f"them are inconclusive (see {rest})"
+            ),
+            highlight=False,
+        )
     inconclusive = sum(1 for conversation in conversations if conversation.inconclusive)
     if errors and inconclusive:
-        err_console.print(Text("warning: ", style="yellow") + Text(
-            f"{inconclusive} conversation(s) are inconclusive, and {len(errors)} record(s) could not be used: a "
-            "rejected record may be one of the messages they miss; fix the input and analyse again"),
-            highlight=False)
+        err_console.print(
+            Text("warning: ", style="yellow")
+            + Text(
+                f"{inconclusive} conversation(s) are inconclusive, and {len(errors)} record(s) could not be used: a "
+                "rejected record may be one of the messages they miss; fix the input and analyse again"
+            ),
+            highlight=False,
+        )
 
 
 def _version(value: bool) -> None:
@@ -173,19 +184,22 @@ def inspect(
         payload = {
             **({"scope": scope} if scope is not None else {}),
             "inputs": [
-                {"path": i.path, "sha256": i.sha256, "format": i.format, "messages": i.messages,
-                 "rejected": i.rejected}
+                {"path": i.path, "sha256": i.sha256, "format": i.format, "messages": i.messages, "rejected": i.rejected}
                 for i in result.inputs
             ],
             "conversations": summaries,
-            "problems": [{"path": p.path, "position": p.position, "reason": p.reason,
-                          "severity": p.severity} for p in result.problems],
+            "problems": [
+                {"path": p.path, "position": p.position, "reason": p.reason, "severity": p.severity}
+                for p in result.problems
+            ],
         }
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
         return
     for item in result.inputs:
-        console.print(Text(item.path, style="bold") + Text(f" ({item.format}): {item.messages} messages, "
-                                                            f"{item.rejected} rejected, sha256 {item.sha256[:16]}…"))
+        console.print(
+            Text(item.path, style="bold")
+            + Text(f" ({item.format}): {item.messages} messages, {item.rejected} rejected, sha256 {item.sha256[:16]}…")
+        )
     console.print(conversations_table(summaries, width=console.width, wide=wide))
     if scope is not None:
         _print_scope(scope, graph.conversations())
@@ -211,11 +225,17 @@ def _print_scope(scope: dict, conversations: dict[str, list[str]]) -> None:
     for key, ids in conversations.items():
         found = [status[i] for i in ids if i in status]
         reasons = sorted({s.removeprefix("out: ") for s in found if s.startswith("out: ")})
-        table.add_row(Text(key), str(found.count("in")), str(sum(s.startswith("context") for s in found)),
-                      str(sum(s.startswith("out") for s in found)), Text(", ".join(reasons)))
+        table.add_row(
+            Text(key),
+            str(found.count("in")),
+            str(sum(s.startswith("context") for s in found)),
+            str(sum(s.startswith("out") for s in found)),
+            Text(", ".join(reasons)),
+        )
     console.print(table)
-    console.print(f"{scope['in']} in scope ({scope['context']} as context), {scope['left_out']} left out",
-                  highlight=False)
+    console.print(
+        f"{scope['in']} in scope ({scope['context']} as context), {scope['left_out']} left out", highlight=False
+    )
     for missing in scope["conversations_not_found"]:
         err_console.print(Text(f"warning: scope conversation {missing} is not in the data", style="yellow"))
 
@@ -235,8 +255,11 @@ FetchOutOption = Annotated[
 
 def _fetched(result) -> None:
     """Print what a fetch (a :class:`threadlens.fetch.FetchResult`) wrote, and its notes."""
-    console.print(f"wrote {result.out} ({result.pages} page(s), complete); provenance in {result.provenance}",
-                  markup=False, highlight=False)
+    console.print(
+        f"wrote {result.out} ({result.pages} page(s), complete); provenance in {result.provenance}",
+        markup=False,
+        highlight=False,
+    )
     for note in result.notes:
         err_console.print(Text("note: ", style="yellow") + Text(note), highlight=False)
 
@@ -295,8 +318,9 @@ def report(
     from threadlens.report.pdf import write_pdf
 
     case = case_from_outputs(folder, key_dir=key_dir)
-    _print_problems(case.read, rest=f"{folder / 'findings.json'} (problems, conflicts)",
-                    conversations=case.findings.conversations)
+    _print_problems(
+        case.read, rest=f"{folder / 'findings.json'} (problems, conflicts)", conversations=case.findings.conversations
+    )
     if not no_html:
         console.print(f"wrote {write_html(case, folder / 'report.html')}", highlight=False)
     if not no_pdf:
@@ -330,9 +354,19 @@ def batch(
     """
     from threadlens.batch import batch as run_batch
 
-    summary = run_batch(submissions, out, workers=workers, scheduler=scheduler, definition=definition,
-                        allow_unconsented=allow_unconsented, reveal=reveal, key_dir=key_dir, html=not no_html,
-                        pdf=not no_pdf, progress=True)
+    summary = run_batch(
+        submissions,
+        out,
+        workers=workers,
+        scheduler=scheduler,
+        definition=definition,
+        allow_unconsented=allow_unconsented,
+        reveal=reveal,
+        key_dir=key_dir,
+        html=not no_html,
+        pdf=not no_pdf,
+        progress=True,
+    )
     columns = ("submission", "case_id", "status", "messages", "first_escalators", "chains", "reason")
     shown = summary.astype(object).where(summary.notna(), "")
     if len(shown) > BATCH_TABLE_ROWS:  # a long run: the counts, and only the submissions that need a look
@@ -344,8 +378,10 @@ def batch(
         for values in shown[list(columns)].itertuples(index=False):
             table.add_row(*(Text(str(value)) for value in values))
         console.print(table)
-    console.print(f"summary in {out / 'summary.csv'}; errors in {out / 'errors.csv'}; audit in "
-                  f"{out / 'audit.jsonl'}", highlight=False)
+    console.print(
+        f"summary in {out / 'summary.csv'}; errors in {out / 'errors.csv'}; audit in {out / 'audit.jsonl'}",
+        highlight=False,
+    )
     if len(summary) and not summary["status"].isin(["ok", "skipped"]).any():
         raise typer.Exit(1)
 
@@ -365,8 +401,9 @@ def analyse(
     ] = None,
     allow_unconsented: Annotated[
         bool,
-        typer.Option("--allow-unconsented",
-                     help="Analyse without a consent manifest (recorded; everyone is pseudonymised)."),
+        typer.Option(
+            "--allow-unconsented", help="Analyse without a consent manifest (recorded; everyone is pseudonymised)."
+        ),
     ] = False,
     reveal: Annotated[bool, typer.Option("--reveal", help="Do not pseudonymise non-parties (recorded).")] = False,
     key_dir: KeyDirOption = None,
@@ -382,17 +419,28 @@ def analyse(
     from threadlens.pipeline import analyse_case
 
     _check_paths(paths)
-    case = analyse_case(paths, out, consent=consent, allow_unconsented=allow_unconsented, format=format,
-                        strict=strict, reader_options=_reader_options(column, platform), definition=definition,
-                        reveal=reveal, key_dir=key_dir, html=not no_html, pdf=not no_pdf)
+    case = analyse_case(
+        paths,
+        out,
+        consent=consent,
+        allow_unconsented=allow_unconsented,
+        format=format,
+        strict=strict,
+        reader_options=_reader_options(column, platform),
+        definition=definition,
+        reveal=reveal,
+        key_dir=key_dir,
+        html=not no_html,
+        pdf=not no_pdf,
+    )
     _scope_notes(case.consent)
     console.print(findings_table(case, width=console.width, wide=wide))
     for line in chain_lines(case, wide=wide):
         console.print(line)
-    console.print(f"wrote {', '.join(sorted(p.name for p in out.iterdir() if p.is_file()))} in {out}",
-                  highlight=False)
-    _print_problems(case.read, rest=f"{out / 'findings.json'} (problems, conflicts)",
-                    conversations=case.findings.conversations)
+    console.print(f"wrote {', '.join(sorted(p.name for p in out.iterdir() if p.is_file()))} in {out}", highlight=False)
+    _print_problems(
+        case.read, rest=f"{out / 'findings.json'} (problems, conflicts)", conversations=case.findings.conversations
+    )
 
 
 def _scope_notes(consent: dict | None) -> None:
@@ -401,14 +449,21 @@ def _scope_notes(consent: dict | None) -> None:
     if record.get("warning"):
         err_console.print(Text("warning: ", style="yellow") + Text(record["warning"]), highlight=False)
     if record.get("left_out"):
-        err_console.print(Text(f"scope: {record['left_out']} message(s) outside the consent's scope were left out "
-                               "(counted per file in findings.json, consent.minimisation)"), highlight=False)
+        err_console.print(
+            Text(
+                f"scope: {record['left_out']} message(s) outside the consent's scope were left out "
+                "(counted per file in findings.json, consent.minimisation)"
+            ),
+            highlight=False,
+        )
     if record.get("context"):
-        err_console.print(Text(f"scope: {len(record['context'])} message(s) outside the scope kept as context"),
-                          highlight=False)
+        err_console.print(
+            Text(f"scope: {len(record['context'])} message(s) outside the scope kept as context"), highlight=False
+        )
     for missing in record.get("conversations_not_found") or []:
-        err_console.print(Text(f"warning: scope conversation {missing} is not in the data", style="yellow"),
-                          highlight=False)
+        err_console.print(
+            Text(f"warning: scope conversation {missing} is not in the data", style="yellow"), highlight=False
+        )
 
 
 @app.command("eval-escalation")
@@ -420,8 +475,11 @@ def eval_escalation(
     from threadlens.analysis.evaluation import NONE, evaluate_toxichat
 
     result = evaluate_toxichat(path, definition)
-    console.print(f"{result.chains} chains: first-escalation accuracy {result.accuracy:.3f} "
-                  f"(always '{NONE}': {result.always_none_accuracy:.3f})", highlight=False)
+    console.print(
+        f"{result.chains} chains: first-escalation accuracy {result.accuracy:.3f} "
+        f"(always '{NONE}': {result.always_none_accuracy:.3f})",
+        highlight=False,
+    )
     console.print("wrong: " + ", ".join(f"{kind} {n}" for kind, n in result.breakdown().items()), highlight=False)
     turns = sorted({turn for pair in result.confusion for turn in pair}, key=lambda turn: (turn == NONE, turn))
     table = Table("first offensive ↓ / reported →", *turns)
@@ -487,8 +545,11 @@ def eval_scores(
 
     result = evaluate_file(path, label_column, text_column, positive.split(","), definition, scorer, group_column)
     auc = "n/a (one class)" if result.roc_auc is None else f"{result.roc_auc:.4f}"
-    console.print(f"{result.n} texts · ROC-AUC {auc} · precision {result.precision:.3f} · recall {result.recall:.3f}"
-                  f" · F1 {result.f1:.3f} · accuracy {result.accuracy:.3f}", highlight=False)
+    console.print(
+        f"{result.n} texts · ROC-AUC {auc} · precision {result.precision:.3f} · recall {result.recall:.3f}"
+        f" · F1 {result.f1:.3f} · accuracy {result.accuracy:.3f}",
+        highlight=False,
+    )
     confusion = Table("", "predicted hostile", "predicted not")
     confusion.add_row("labelled hostile", str(result.confusion["tp"]), str(result.confusion["fn"]))
     confusion.add_row("labelled not", str(result.confusion["fp"]), str(result.confusion["tn"]))
@@ -516,8 +577,9 @@ def eval_spans(
     from threadlens.scoring.evaluate import evaluate_spans_file
 
     n, f1, precision, recall = evaluate_spans_file(path, text_column, spans_column, definition)
-    console.print(f"{n} texts · span F1 {f1:.4f} · micro precision {precision:.3f} · micro recall {recall:.3f}",
-                  highlight=False)
+    console.print(
+        f"{n} texts · span F1 {f1:.4f} · micro precision {precision:.3f} · micro recall {recall:.3f}", highlight=False
+    )
 
 
 @app.command()
@@ -532,13 +594,21 @@ def audit(
     table = Table("kind", "template", "variants", "scores", "invariant")
     for group in result.groups:
         spread = f"{min(group.values):.4f}" if group.invariant else f"{min(group.values):.4f}–{max(group.values):.4f}"
-        table.add_row(group.kind, Text(group.template), str(len(group.variants)), spread,
-                      "yes" if group.invariant else Text("NO", style="bold red"))
+        table.add_row(
+            group.kind,
+            Text(group.template),
+            str(len(group.variants)),
+            spread,
+            "yes" if group.invariant else Text("NO", style="bold red"),
+        )
     console.print(table)
-    console.print(f"{result.invariant_share:.1%} of templates invariant; "
-                  f"{len(result.hostile_identity_statements)} identity statements scored hostile; "
-                  f"{len(result.hostile_dialect_statements)} benign dialect sentences scored hostile "
-                  "(false positives, the same in both spellings)", highlight=False)
+    console.print(
+        f"{result.invariant_share:.1%} of templates invariant; "
+        f"{len(result.hostile_identity_statements)} identity statements scored hostile; "
+        f"{len(result.hostile_dialect_statements)} benign dialect sentences scored hostile "
+        "(false positives, the same in both spellings)",
+        highlight=False,
+    )
     for text in result.hostile_identity_statements:
         console.print(Text(f"hostile identity statement: {text}"))
     for text in result.hostile_dialect_statements:
@@ -568,18 +638,29 @@ def retention(
     table = Table("case", "case id", "retention date", "status")
     for case in cases:
         status = "expired" if case.expired(today) else "kept" if case.retention_date else "no retention date"
-        table.add_row(Text(case.name), Text(case.case_id), str(case.retention_date or ""),
-                      Text(status, style="bold red" if status == "expired" else ""))
+        table.add_row(
+            Text(case.name),
+            Text(case.case_id),
+            str(case.retention_date or ""),
+            Text(status, style="bold red" if status == "expired" else ""),
+        )
     console.print(table)
     expired = sum(case.expired(today) for case in cases)
     if not delete:
-        console.print(f"{expired} expired case(s)" + (f"; delete them with 'threadlens retention {out} --delete'"
-                                                       if expired else ""), highlight=False)
+        console.print(
+            f"{expired} expired case(s)"
+            + (f"; delete them with 'threadlens retention {out} --delete'" if expired else ""),
+            highlight=False,
+        )
         return
     for event in delete_expired(out, today, key_dir=key_dir):
-        console.print(Text(f"deleted {event['submission'] or out} (case {event['case_id']}, retention "
-                           f"{event['retention_date']}): {len(event['removed'])} file(s)"
-                           + (", its key" if event["key_removed"] else "")))
+        console.print(
+            Text(
+                f"deleted {event['submission'] or out} (case {event['case_id']}, retention "
+                f"{event['retention_date']}): {len(event['removed'])} file(s)"
+                + (", its key" if event["key_removed"] else "")
+            )
+        )
     console.print(f"audit in {out / 'audit.jsonl'}", highlight=False)
 
 

@@ -37,8 +37,7 @@ class CutText:
         """The visible note to show after a cut text ('' when nothing was cut)."""
         if not self.cut:
             return ""
-        return (f"[cut: {len(self.text):,} of {self.full_length:,} characters shown; "
-                f"full text SHA-256 {self.sha256}]")
+        return f"[cut: {len(self.text):,} of {self.full_length:,} characters shown; full text SHA-256 {self.sha256}]"
 
 
 def cut_text(text: str, limit: int) -> CutText:

@@ -163,13 +163,17 @@ def _run_stages(read: ReadResult, manifest: Manifest, chosen: Definition, key: b
         if not minimised.messages:
             raise ConsentError(
                 f"no message read is inside the manifest's scope_rules ({minimised.left_out_count} left out)",
-                path=manifest.path, position="scope_rules",
+                path=manifest.path,
+                position="scope_rules",
                 hint="Check the conversation ids and the window; 'threadlens inspect PATH... --consent FILE' "
                 "shows what is in and out",
             )
         read.messages, context = minimised.messages, minimised.context
-        record |= {"left_out": minimised.left_out_count, "left_out_by_file": minimised.left_out,
-                   "conversations_not_found": list(minimised.missing_conversations)}
+        record |= {
+            "left_out": minimised.left_out_count,
+            "left_out_by_file": minimised.left_out,
+            "conversations_not_found": list(minimised.missing_conversations),
+        }
     else:
         record["warning"] = NO_MANIFEST if manifest.path is None else UNCHECKED
     if key is not None:
@@ -201,8 +205,9 @@ def write_outputs(case: Case, out: str | Path, *, html: bool = True, pdf: bool =
 
     folder = Path(out)
     written = write_tables(case, folder)
-    written.append(atomic_write_text(folder / LOCATIONS, json.dumps(case.locations, indent=2, ensure_ascii=False)
-                                     + "\n"))
+    written.append(
+        atomic_write_text(folder / LOCATIONS, json.dumps(case.locations, indent=2, ensure_ascii=False) + "\n")
+    )
     if html:
         from threadlens.report.html import write_html
 
@@ -234,18 +239,25 @@ def case_from_outputs(out_dir: str | Path, *, key_dir: str | Path | None = None,
         record = json.loads(record_path.read_text(encoding="utf-8"))
         inputs, recorded_definition = record["inputs"], record["definition"]
     except FileNotFoundError:
-        raise ReportError("no findings.json in this folder", path=str(folder),
-                          hint="Run 'threadlens analyse PATH... --out DIR' first") from None
+        raise ReportError(
+            "no findings.json in this folder", path=str(folder), hint="Run 'threadlens analyse PATH... --out DIR' first"
+        ) from None
     except (json.JSONDecodeError, KeyError, TypeError) as error:
-        raise ReportError(f"findings.json cannot be read ({error})", path=str(record_path),
-                          expected="the findings.json written by 'threadlens analyse'") from None
+        raise ReportError(
+            f"findings.json cannot be read ({error})",
+            path=str(record_path),
+            expected="the findings.json written by 'threadlens analyse'",
+        ) from None
     options = record.get("options") or {}
     consent = record.get("consent") or {}
     locations = _locations(folder)
     manifest = _recorded_manifest(folder, locations.get("manifest") or options.get("manifest"), consent.get("sha256"))
     if options.get("pseudonymised") and not manifest and not options.get("unconsented"):
-        raise ReportError("this analysis pseudonymised authors, but findings.json names no consent manifest",
-                          path=str(record_path), hint="Run 'threadlens analyse' again with the manifest")
+        raise ReportError(
+            "this analysis pseudonymised authors, but findings.json names no consent manifest",
+            path=str(record_path),
+            hint="Run 'threadlens analyse' again with the manifest",
+        )
 
     roots = {entry["name"]: Path(entry["path"]) for entry in locations.get("inputs", [])}
     top_level: list[Path] = list(roots.values())
@@ -255,16 +267,20 @@ def case_from_outputs(out_dir: str | Path, *, key_dir: str | Path | None = None,
         tried = [roots[name] / below if below else roots[name]] if name in roots else [Path(outer), folder / outer]
         located = next((p for p in tried if p.exists()), None)
         if located is None:
-            raise InputError("an input of this analysis is missing", path=str(tried[0]),
-                             hint="Put it back where the analysis read it (inputs.json in the analysis folder), "
-                             "or run 'threadlens analyse' again")
+            raise InputError(
+                "an input of this analysis is missing",
+                path=str(tried[0]),
+                hint="Put it back where the analysis read it (inputs.json in the analysis folder), "
+                "or run 'threadlens analyse' again",
+            )
         source = SourceFile(located, display=outer)
         if member:
             source = source.members().get(member) or source
         if source.sha256 != entry["sha256"]:
             raise InputError(
                 f"the input changed since the analysis (SHA-256 {source.sha256}, recorded {entry['sha256']})",
-                path=entry["path"], hint="Run 'threadlens analyse' again to analyse the changed data",
+                path=entry["path"],
+                hint="Run 'threadlens analyse' again to analyse the changed data",
             )
         if not roots and located not in top_level:
             top_level.append(located)
@@ -274,7 +290,8 @@ def case_from_outputs(out_dir: str | Path, *, key_dir: str | Path | None = None,
         raise ReportError(
             f"definition {chosen.name!r} changed since the analysis (SHA-256 {chosen.sha256}, recorded "
             f"{recorded_definition['sha256']})",
-            path=str(chosen.path), hint="Restore the definition, or run 'threadlens analyse' again",
+            path=str(chosen.path),
+            hint="Restore the definition, or run 'threadlens analyse' again",
         )
     case_id = consent.get("case_id") or folder.name
     if options.get("pseudonymised"):
@@ -282,17 +299,28 @@ def case_from_outputs(out_dir: str | Path, *, key_dir: str | Path | None = None,
 
         key_dir = key_dir if key_dir is not None else default_key_dir()
         read_case_key(key_dir, case_id, options.get("pseudonym_key") or "")  # never a new key: pseudonyms would change
-    case = analyse_case(top_level, consent=manifest, allow_unconsented=bool(options.get("unconsented")),
-                        case_id=case_id, format=options.get("format", "auto"),
-                        strict=bool(options.get("strict")), reader_options=options.get("reader_options"),
-                        definition=chosen if options.get("definition") else None, reveal=bool(options.get("reveal")),
-                        key_dir=key_dir, today=today)
+    case = analyse_case(
+        top_level,
+        consent=manifest,
+        allow_unconsented=bool(options.get("unconsented")),
+        case_id=case_id,
+        format=options.get("format", "auto"),
+        strict=bool(options.get("strict")),
+        reader_options=options.get("reader_options"),
+        definition=chosen if options.get("definition") else None,
+        reveal=bool(options.get("reveal")),
+        key_dir=key_dir,
+        today=today,
+    )
     if roots:
         names = InputNames(roots.values())
         added = sorted({names.name(item.path) for item in case.read.inputs} - {entry["path"] for entry in inputs})
         if added:
-            raise InputError(f"{len(added)} input file(s) were added since the analysis", path=added[0],
-                             hint="Run 'threadlens analyse' again to analyse the data as it is now")
+            raise InputError(
+                f"{len(added)} input file(s) were added since the analysis",
+                path=added[0],
+                hint="Run 'threadlens analyse' again to analyse the data as it is now",
+            )
     return case
 
 
@@ -305,8 +333,11 @@ def _locations(folder: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except json.JSONDecodeError as error:
-        raise ReportError(f"inputs.json cannot be read ({error})", path=str(folder / LOCATIONS),
-                          expected="the inputs.json written by 'threadlens analyse'") from None
+        raise ReportError(
+            f"inputs.json cannot be read ({error})",
+            path=str(folder / LOCATIONS),
+            expected="the inputs.json written by 'threadlens analyse'",
+        ) from None
     return locations if isinstance(locations, dict) else {}
 
 
@@ -319,11 +350,15 @@ def _recorded_manifest(folder: Path, recorded: str | None, sha256: str | None) -
         return None
     located = next((p for p in (Path(recorded), folder / recorded) if p.is_file()), None)
     if located is None:
-        raise ConsentError("the consent manifest of this analysis is missing", path=recorded,
-                           hint="Put it back where the analysis read it (inputs.json in the analysis folder)")
+        raise ConsentError(
+            "the consent manifest of this analysis is missing",
+            path=recorded,
+            hint="Put it back where the analysis read it (inputs.json in the analysis folder)",
+        )
     if sha256 and file_sha256(located) != sha256:
         raise ReportError(
             f"the consent manifest changed since the analysis (SHA-256 {file_sha256(located)}, recorded {sha256})",
-            path=str(located), hint="Run 'threadlens analyse' again under the changed manifest",
+            path=str(located),
+            hint="Run 'threadlens analyse' again under the changed manifest",
         )
     return located

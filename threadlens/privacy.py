@@ -542,8 +542,10 @@ class _Pseudonymiser:
     def _revision(self, message: Message, revision: Revision) -> Revision:
         changes: dict[str, Any] = {"id": self._scrub(revision.id), "text": self._text(message, revision.text)}
         if revision.author_id and not self.shown(revision.author_id):
-            changes |= {"author_id": self._identity(revision.author_id),
-                        "author_name": self.pseudonym(revision.author_id)}
+            changes |= {
+                "author_id": self._identity(revision.author_id),
+                "author_name": self.pseudonym(revision.author_id),
+            }
         return replace(revision, **changes)
 
     def conflict(self, conflict: Conflict) -> Conflict:
@@ -565,7 +567,7 @@ class _Pseudonymiser:
                 shown, identity = self._is_party_handle(handle), f"?:{handle.lower()}"
             else:
                 shown = self.shown(identity)
-            return word if shown else "@" + self.pseudonym(identity) + word[1 + len(handle):]
+            return word if shown else "@" + self.pseudonym(identity) + word[1 + len(handle) :]
         segments = _SEGMENTS.split(word)
         for index in range(0, len(segments), 2):
             segment = segments[index]
@@ -576,7 +578,7 @@ class _Pseudonymiser:
                 replacement = self.segments[bare.lower()]
             else:
                 continue
-            segments[index] = replacement + segment[len(bare):]
+            segments[index] = replacement + segment[len(bare) :]
         return self._scrub("".join(segments)) or word
 
     def _any_platform(self, handle: str) -> str | None:

@@ -43,10 +43,16 @@ def case_outputs(out: str | Path) -> list[CaseOutputs]:
     if (folder / FINDINGS).is_file():
         return [_read(folder, folder.name, batch=False)]
     if (folder / "cases").is_dir():
-        return [_read(case, case.name, batch=True) for case in sorted((folder / "cases").iterdir())
-                if case.is_dir() and not case.name.startswith(".")]
-    raise InputError("not an output folder of threadlens", path=str(folder),
-                     expected="a folder written by 'threadlens analyse' (findings.json) or 'threadlens batch' (cases/)")
+        return [
+            _read(case, case.name, batch=True)
+            for case in sorted((folder / "cases").iterdir())
+            if case.is_dir() and not case.name.startswith(".")
+        ]
+    raise InputError(
+        "not an output folder of threadlens",
+        path=str(folder),
+        expected="a folder written by 'threadlens analyse' (findings.json) or 'threadlens batch' (cases/)",
+    )
 
 
 def expired_cases(out: str | Path, today: date) -> list[CaseOutputs]:
@@ -59,8 +65,13 @@ def _read(folder: Path, name: str, *, batch: bool) -> CaseOutputs:
     with suppress(OSError, json.JSONDecodeError, AttributeError):  # unreadable: no recorded date, listed as such
         consent = json.loads((folder / FINDINGS).read_text(encoding="utf-8")).get("consent") or {}
     retention = consent.get("retention_date")
-    return CaseOutputs(name=name, folder=folder, case_id=consent.get("case_id") or name,
-                       retention_date=date.fromisoformat(retention) if retention else None, batch=batch)
+    return CaseOutputs(
+        name=name,
+        folder=folder,
+        case_id=consent.get("case_id") or name,
+        retention_date=date.fromisoformat(retention) if retention else None,
+        batch=batch,
+    )
 
 
 def delete_expired(out: str | Path, today: date, *, key_dir: str | Path | None = None) -> list[dict[str, Any]]:
@@ -87,9 +98,15 @@ def delete_expired(out: str | Path, today: date, *, key_dir: str | Path | None =
                     shutil.rmtree(item) if item.is_dir() else item.unlink()
         had_key = key.is_file()
         key.unlink(missing_ok=True)
-        event = {"event": "retention-delete", "submission": case.name if case.batch else None,
-                 "case_id": case.case_id, "retention_date": case.retention_date.isoformat(),
-                 "today": today.isoformat(), "removed": removed, "key_removed": str(key) if had_key else None}
+        event = {
+            "event": "retention-delete",
+            "submission": case.name if case.batch else None,
+            "case_id": case.case_id,
+            "retention_date": case.retention_date.isoformat(),
+            "today": today.isoformat(),
+            "removed": removed,
+            "key_removed": str(key) if had_key else None,
+        }
         AuditLog(target / AUDIT).write(event)
         events.append(event)
     return events

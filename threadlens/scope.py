@@ -31,8 +31,10 @@ AFTER_WINDOW = "after the window"
 NO_TIME = "no time to check against the window"
 ANCESTOR = "ancestor of a message in scope"
 QUOTED = "quoted by a message in scope"
-UNCHECKED = ("the manifest's scope is prose only: threadlens did not check which messages it covers, and analysed "
-             "every message read (add a [scope_rules] table, see docs/submissions.md)")
+UNCHECKED = (
+    "the manifest's scope is prose only: threadlens did not check which messages it covers, and analysed "
+    "every message read (add a [scope_rules] table, see docs/submissions.md)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,39 +71,75 @@ class ScopeRules:
 def parse_scope_rules(value: Any, where: str) -> ScopeRules:
     """The ``[scope_rules]`` table of a manifest, checked; a :class:`ConsentError` naming the key otherwise."""
     if not isinstance(value, dict):
-        raise ConsentError("scope_rules is not a table", path=where, position="scope_rules",
-                           expected="a [scope_rules] table with conversations, from, until or platforms", hint=HELP)
+        raise ConsentError(
+            "scope_rules is not a table",
+            path=where,
+            position="scope_rules",
+            expected="a [scope_rules] table with conversations, from, until or platforms",
+            hint=HELP,
+        )
     unknown = sorted(set(value) - set(RULE_KEYS))
     if unknown:
-        raise ConsentError(f"unknown key {unknown[0]!r}", path=where, position=f"scope_rules.{unknown[0]}",
-                           expected="only: " + ", ".join(RULE_KEYS), hint=HELP)
+        raise ConsentError(
+            f"unknown key {unknown[0]!r}",
+            path=where,
+            position=f"scope_rules.{unknown[0]}",
+            expected="only: " + ", ".join(RULE_KEYS),
+            hint=HELP,
+        )
     if not value:
-        raise ConsentError("scope_rules is empty", path=where, position="scope_rules",
-                           expected="at least one of: " + ", ".join(RULE_KEYS), hint=HELP)
+        raise ConsentError(
+            "scope_rules is empty",
+            path=where,
+            position="scope_rules",
+            expected="at least one of: " + ", ".join(RULE_KEYS),
+            hint=HELP,
+        )
     conversations = _strings(value, "conversations", where)
     for item in conversations:
         prefix, colon, rest = item.partition(":")
         if not colon or not prefix or not rest or not prefix.isalnum():
-            raise ConsentError(f"conversation {item!r} is not a platform-qualified id", path=where,
-                               position="scope_rules.conversations",
-                               expected="an id as threadlens writes it, e.g. x:2028818216587677735", hint=HELP)
+            raise ConsentError(
+                f"conversation {item!r} is not a platform-qualified id",
+                path=where,
+                position="scope_rules.conversations",
+                expected="an id as threadlens writes it, e.g. x:2028818216587677735",
+                hint=HELP,
+            )
     start = _moment(value, "from", where, end_of_day=False)
     end = _moment(value, "until", where, end_of_day=True)
     if start is not None and end is not None and end <= start:
-        raise ConsentError("the window ends before it starts", path=where, position="scope_rules.until",
-                           expected="until on or after from")
+        raise ConsentError(
+            "the window ends before it starts",
+            path=where,
+            position="scope_rules.until",
+            expected="until on or after from",
+        )
     platforms = tuple(PLATFORM_ALIASES.get(p.lower(), p.lower()) for p in _strings(value, "platforms", where))
-    return ScopeRules(conversations=conversations, start=start, end=end, platforms=platforms,
-                      written=tuple((key, value[key]) for key in RULE_KEYS if key in value))
+    return ScopeRules(
+        conversations=conversations,
+        start=start,
+        end=end,
+        platforms=platforms,
+        written=tuple((key, value[key]) for key in RULE_KEYS if key in value),
+    )
 
 
 def _strings(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     given = table.get(key, [])
     listed = [given] if isinstance(given, str) else given
-    if not isinstance(listed, list) or not all(isinstance(item, str) and item.strip() for item in listed) or (
-            key in table and not listed):
-        raise ConsentError(f"{key} is {given!r}", path=where, position=f"scope_rules.{key}",
-                           expected="a string or a non-empty list of strings", hint=HELP)
+    if (
+        not isinstance(listed, list)
+        or not all(isinstance(item, str) and item.strip() for item in listed)
+        or (key in table and not listed)
+    ):
+        raise ConsentError(
+            f"{key} is {given!r}",
+            path=where,
+            position=f"scope_rules.{key}",
+            expected="a string or a non-empty list of strings",
+            hint=HELP,
+        )
     return tuple(item.strip() for item in listed)
 
 
@@ -116,16 +154,25 @@ def _moment(table: dict[str, Any], key: str, where: str, *, end_of_day: bool) ->
             value = datetime.fromisoformat(text) if "T" in text or " " in text else date.fromisoformat(text)
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            raise ConsentError(f"{key} {value.isoformat()} has no UTC offset", path=where,
-                               position=f"scope_rules.{key}", expected="a time with its offset, e.g. "
-                               "2026-03-03T13:00:00Z, or a date", hint=HELP)
+            raise ConsentError(
+                f"{key} {value.isoformat()} has no UTC offset",
+                path=where,
+                position=f"scope_rules.{key}",
+                expected="a time with its offset, e.g. 2026-03-03T13:00:00Z, or a date",
+                hint=HELP,
+            )
         moment = value.astimezone(UTC)
         return moment + timedelta(microseconds=1) if end_of_day else moment
     if isinstance(value, date):
         midnight = datetime(value.year, value.month, value.day, tzinfo=UTC)
         return midnight + timedelta(days=1) if end_of_day else midnight
-    raise ConsentError(f"{key} is {value!r}", path=where, position=f"scope_rules.{key}",
-                       expected="a date such as 2026-03-03 or a time such as 2026-03-03T13:00:00Z", hint=HELP)
+    raise ConsentError(
+        f"{key} is {value!r}",
+        path=where,
+        position=f"scope_rules.{key}",
+        expected="a date such as 2026-03-03 or a time such as 2026-03-03T13:00:00Z",
+        hint=HELP,
+    )
 
 
 @dataclass(slots=True)
@@ -175,8 +222,10 @@ def minimise(messages: list[Message], rules: ScopeRules) -> Minimised:
             source = message.source
             key = (source.path, source.sha256) if source else ("", "")
             counts.setdefault(key, Counter())[reasons[message.id]] += 1
-    left_out = [{"path": path, "sha256": sha256, "count": sum(found.values()), "reasons": dict(sorted(found.items()))}
-                for (path, sha256), found in sorted(counts.items())]
+    left_out = [
+        {"path": path, "sha256": sha256, "count": sum(found.values()), "reasons": dict(sorted(found.items()))}
+        for (path, sha256), found in sorted(counts.items())
+    ]
     missing = tuple(c for c in rules.conversations if c not in root_of)
     return Minimised(kept, context, left_out, missing, statuses)
 
@@ -212,8 +261,9 @@ def context_used(findings: Findings, context: set[str]) -> list[dict[str, Any]]:
         first = conversation.first_escalation
         ids = sorted({first.message_id, first.parent_id} & context) if first is not None else []
         if ids:
-            used.append({"conversation": conversation.conversation_id, "finding": "first_escalation",
-                         "message_ids": ids})
+            used.append(
+                {"conversation": conversation.conversation_id, "finding": "first_escalation", "message_ids": ids}
+            )
     chains = {(c.provocation, c.reaction, c.accusation): c for conv in findings.conversations for c in conv.chains}
     chains.update({(c.provocation, c.reaction, c.accusation): c for c in findings.chains})
     for key in sorted(chains):

@@ -79,8 +79,18 @@ def _build(messages: list[Message]) -> ThreadGraph:
     quotes = [(m.quote_of, m.id) for m in messages if m.quote_of is not None and parents.get(m.id) != m.quote_of]
     broken += _drop_quote_cycles(quotes, parents, nodes, issues)
     graph = _digraph(
-        ((key, {"message": message, "missing": key in placeholders, "conversation": names[roots[key]],
-                "depth": depth[key]}) for key, message in nodes.items()),
+        (
+            (
+                key,
+                {
+                    "message": message,
+                    "missing": key in placeholders,
+                    "conversation": names[roots[key]],
+                    "depth": depth[key],
+                },
+            )
+            for key, message in nodes.items()
+        ),
         parents,
         quotes,
     )
@@ -93,9 +103,7 @@ def _build(messages: list[Message]) -> ThreadGraph:
     return ThreadGraph(graph=graph, issues=issues)
 
 
-def _digraph(
-    nodes: Iterable[tuple[str, dict]], parents: dict[str, str], quotes: list[tuple[str, str]]
-) -> nx.DiGraph:
+def _digraph(nodes: Iterable[tuple[str, dict]], parents: dict[str, str], quotes: list[tuple[str, str]]) -> nx.DiGraph:
     """The DiGraph of these nodes ``(id, attributes)``, reply links (reply → parent) and quotes (quoted, quoting).
 
     It fills networkx's documented dict-of-dicts (node → attributes, node → neighbour → edge attributes,
@@ -118,7 +126,8 @@ def _digraph(
 def _placeholders(messages: list[Message], by_id: dict[str, Message], issues: list[GraphIssue]) -> dict[str, Message]:
     """A placeholder for every referenced id not in the input, in first-referenced order."""
     citing = [
-        m for m in messages
+        m
+        for m in messages
         if (m.reply_to is not None and m.reply_to not in by_id) or (m.quote_of is not None and m.quote_of not in by_id)
     ]
     referrers: dict[str, list[str]] = defaultdict(list)
@@ -181,9 +190,9 @@ def _reply_trees(
             node = start
             while node not in depth:
                 if node in on_path:
-                    node = _break_cycle(path[path.index(node):], nodes, parents, issues)
+                    node = _break_cycle(path[path.index(node) :], nodes, parents, issues)
                     broken.append(node)
-                    del path[path.index(node):]
+                    del path[path.index(node) :]
                     roots[node], depth[node] = node, 0
                 elif (parent := parents.get(node)) is None:
                     roots[node], depth[node] = node, 0
@@ -204,11 +213,14 @@ def _break_cycle(cycle: list[str], nodes: dict[str, Message], parents: dict[str,
     if len(cycle) == 1:
         issues.append(GraphIssue("self-reply", earliest, "replies to itself; the link was dropped"))
     else:
-        issues.append(GraphIssue(
-            "cycle-broken", earliest,
-            f"reply links form a cycle ({' → '.join(reversed(cycle))}); the link from "
-            f"{parents[earliest]} to {earliest} was dropped",
-        ))
+        issues.append(
+            GraphIssue(
+                "cycle-broken",
+                earliest,
+                f"reply links form a cycle ({' → '.join(reversed(cycle))}); the link from "
+                f"{parents[earliest]} to {earliest} was dropped",
+            )
+        )
     del parents[earliest]
     return earliest
 
@@ -279,20 +291,21 @@ def _drop_quote_cycles(
         broken.append(quoting)
 
 
-def _replies_before_parents(
-    parents: dict[str, str], nodes: dict[str, Message], issues: list[GraphIssue]
-) -> set[str]:
+def _replies_before_parents(parents: dict[str, str], nodes: dict[str, Message], issues: list[GraphIssue]) -> set[str]:
     """Ids of replies timestamped before the message they reply to, each reported."""
     late = set()
     for child, parent in parents.items():
         child_at, parent_at = nodes[child].created_at, nodes[parent].created_at
         if child_at is not None and parent_at is not None and child_at < parent_at:
             late.add(child)
-            issues.append(GraphIssue(
-                "reply-before-parent", child,
-                f"timestamped {_iso(child_at)}, {(parent_at - child_at).total_seconds():.0f} s before "
-                f"its parent {parent} ({_iso(parent_at)})",
-            ))
+            issues.append(
+                GraphIssue(
+                    "reply-before-parent",
+                    child,
+                    f"timestamped {_iso(child_at)}, {(parent_at - child_at).total_seconds():.0f} s before "
+                    f"its parent {parent} ({_iso(parent_at)})",
+                )
+            )
     return late
 
 
@@ -364,21 +377,23 @@ def summarise_conversations(tg: ThreadGraph) -> list[dict]:
         real = [nodes[i]["message"] for i in ids if not nodes[i]["missing"]]
         times = [m.created_at for m in real if m.created_at is not None]
         done = tg.completeness()[key]
-        summaries.append({
-            "conversation_id": key,
-            "messages": len(real),
-            "participants": len({m.author_id for m in real}),
-            "first": _iso(min(times) if times else None),
-            "last": _iso(max(times) if times else None),
-            "depth": max(nodes[i]["depth"] for i in ids),
-            "missing_parents": len(done.missing_parents),
-            "edited": done.edited,
-            "deleted": done.deleted,
-            "placeholders": done.placeholders,
-            "out_of_order": len(done.out_of_order),
-            "more_stubs": done.more_stubs,
-            "cycles_broken": len(done.cycles_broken),
-        })
+        summaries.append(
+            {
+                "conversation_id": key,
+                "messages": len(real),
+                "participants": len({m.author_id for m in real}),
+                "first": _iso(min(times) if times else None),
+                "last": _iso(max(times) if times else None),
+                "depth": max(nodes[i]["depth"] for i in ids),
+                "missing_parents": len(done.missing_parents),
+                "edited": done.edited,
+                "deleted": done.deleted,
+                "placeholders": done.placeholders,
+                "out_of_order": len(done.out_of_order),
+                "more_stubs": done.more_stubs,
+                "cycles_broken": len(done.cycles_broken),
+            }
+        )
     return summaries
 
 
@@ -387,25 +402,27 @@ def frame_schema() -> pa.Schema:
     """The columns of :func:`graph_frame`: ids as strings, times UTC."""
     import pyarrow as pa
 
-    return pa.schema([
-        ("id", pa.string()),
-        ("conversation_id", pa.string()),
-        ("platform", pa.string()),
-        ("author_id", pa.string()),
-        ("author_name", pa.string()),
-        ("created_at", pa.timestamp("us", tz="UTC")),
-        ("reply_to", pa.string()),
-        ("quote_of", pa.string()),
-        ("depth", pa.int32()),
-        ("missing", pa.bool_()),
-        ("deleted", pa.bool_()),
-        ("edited", pa.bool_()),
-        ("context_only", pa.bool_()),
-        ("text", pa.string()),
-        ("source_path", pa.string()),
-        ("source_position", pa.string()),
-        ("source_sha256", pa.string()),
-    ])
+    return pa.schema(
+        [
+            ("id", pa.string()),
+            ("conversation_id", pa.string()),
+            ("platform", pa.string()),
+            ("author_id", pa.string()),
+            ("author_name", pa.string()),
+            ("created_at", pa.timestamp("us", tz="UTC")),
+            ("reply_to", pa.string()),
+            ("quote_of", pa.string()),
+            ("depth", pa.int32()),
+            ("missing", pa.bool_()),
+            ("deleted", pa.bool_()),
+            ("edited", pa.bool_()),
+            ("context_only", pa.bool_()),
+            ("text", pa.string()),
+            ("source_path", pa.string()),
+            ("source_position", pa.string()),
+            ("source_sha256", pa.string()),
+        ]
+    )
 
 
 def graph_frame(tg: ThreadGraph) -> pd.DataFrame:
@@ -422,13 +439,25 @@ def graph_frame(tg: ThreadGraph) -> pd.DataFrame:
         for key in ids:
             m: Message = nodes[key]["message"]
             source = m.source
-            rows.append({
-                "id": m.id, "conversation_id": conversation, "platform": m.platform, "author_id": m.author_id,
-                "author_name": m.author_name, "created_at": m.created_at, "reply_to": m.reply_to,
-                "quote_of": m.quote_of, "depth": nodes[key]["depth"], "missing": nodes[key]["missing"],
-                "deleted": m.deleted, "edited": bool(m.edits or m.edited_from), "context_only": m.context_only,
-                "text": m.text, "source_path": source.path if source else None,
-                "source_position": source.position if source else None,
-                "source_sha256": source.sha256 if source else None,
-            })
+            rows.append(
+                {
+                    "id": m.id,
+                    "conversation_id": conversation,
+                    "platform": m.platform,
+                    "author_id": m.author_id,
+                    "author_name": m.author_name,
+                    "created_at": m.created_at,
+                    "reply_to": m.reply_to,
+                    "quote_of": m.quote_of,
+                    "depth": nodes[key]["depth"],
+                    "missing": nodes[key]["missing"],
+                    "deleted": m.deleted,
+                    "edited": bool(m.edits or m.edited_from),
+                    "context_only": m.context_only,
+                    "text": m.text,
+                    "source_path": source.path if source else None,
+                    "source_position": source.position if source else None,
+                    "source_sha256": source.sha256 if source else None,
+                }
+            )
     return pa.Table.from_pylist(rows, schema=frame_schema()).to_pandas(types_mapper=pd.ArrowDtype)

@@ -47,9 +47,16 @@ def message(
 def score(level: int, *, accusation: bool = False, words: tuple[str, ...] = ()) -> Score:
     """A score at ``level`` (value in the middle of the level), with lexicon evidence for ``words``."""
     evidence = tuple(Evidence(0, len(word), word, "lexicon", f"insult/{word}", 0.1, "insult") for word in words)
-    return Score(value=LEVEL_VALUES[level], level=level, hostile=level >= 2,
-                 categories=("insult",) if words else (), evidence=evidence, scorer="hand", version="1",
-                 accusation=accusation)
+    return Score(
+        value=LEVEL_VALUES[level],
+        level=level,
+        hostile=level >= 2,
+        categories=("insult",) if words else (),
+        evidence=evidence,
+        scorer="hand",
+        version="1",
+        accusation=accusation,
+    )
 
 
 def run(rows: list[tuple[Message, Score | None]], definition: Definition) -> Findings:

@@ -30,8 +30,10 @@ def test_participants_count_escalations_reactions_and_accusations(definition):
 
 
 def test_third_party_accuser_is_labelled(definition):
-    rows = [*pattern_thread()[:4],
-            (message("5", "dave", 14, reply_to="4", text="Reported. This is harassment."), score(0, accusation=True))]
+    rows = [
+        *pattern_thread()[:4],
+        (message("5", "dave", 14, reply_to="4", text="Reported. This is harassment."), score(0, accusation=True)),
+    ]
     [chain] = run(rows, definition).chains
     assert (chain.accusation, chain.accuser_role) == ("generic:5", "third-party")
     assert chain.authors[2] == "generic:dave"
@@ -59,11 +61,12 @@ def test_accusation_by_mention_or_by_quoting_the_reactors_words(definition):
     base = pattern_thread()[:4]
     by_mention = [*base, (message("5", "bob", 14, reply_to="1", mentions=("alice",)), score(0, accusation=True))]
     assert run(by_mention, definition).chains[0].accusation == "generic:5"
-    by_words = [*base, (message("5", "bob", 14, reply_to="3", text='She wrote "you IDIOT". Abuse.'),
-                        score(1, accusation=True))]
+    by_words = [
+        *base,
+        (message("5", "bob", 14, reply_to="3", text='She wrote "you IDIOT". Abuse.'), score(1, accusation=True)),
+    ]
     assert run(by_words, definition).chains[0].accusation == "generic:5"
-    unrelated = [*base, (message("5", "bob", 14, reply_to="3", text='Stop saying "hello".'),
-                         score(1, accusation=True))]
+    unrelated = [*base, (message("5", "bob", 14, reply_to="3", text='Stop saying "hello".'), score(1, accusation=True))]
     assert run(unrelated, definition).chains == []
 
 
@@ -100,4 +103,4 @@ def test_chain_across_conversations_through_quotes(definition):
 def test_quoted_words_must_be_long_enough_and_in_quotation_marks():
     assert quoted_spans("he said “You  LOT”! and 'ok'", 4) == [" you lot "]
     assert quoted_spans("it's the reactor's fault", 4) == []
-    assert quoted_spans('\"rabble\" and «dogs» and „Trots“', 4) == [" rabble ", " dogs ", " trots "]
+    assert quoted_spans('"rabble" and «dogs» and „Trots“', 4) == [" rabble ", " dogs ", " trots "]

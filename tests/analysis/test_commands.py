@@ -24,8 +24,7 @@ def word_list_scores(messages: list[Message], definition=None) -> dict[str, Scor
     found = {}
     for message in messages:
         words = re.findall(r"\w+", message.text.casefold())
-        found[message.id] = score(max((LEVELS.get(word, 0) for word in words), default=0),
-                                  accusation="abuse" in words)
+        found[message.id] = score(max((LEVELS.get(word, 0) for word in words), default=0), accusation="abuse" in words)
     return found
 
 
@@ -37,8 +36,16 @@ def word_list_scorer(monkeypatch):
 
 def test_analyse_writes_findings_and_names_the_first_escalator(tmp_path, word_list_scorer):
     out = tmp_path / "case"
-    args = ["analyse", str(FIXTURES / "analysis" / "council.csv"), "--out", str(out), "--no-html", "--no-pdf",
-            "--allow-unconsented", "--reveal"]
+    args = [
+        "analyse",
+        str(FIXTURES / "analysis" / "council.csv"),
+        "--out",
+        str(out),
+        "--no-html",
+        "--no-pdf",
+        "--allow-unconsented",
+        "--reveal",
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     document = json.loads((out / "findings.json").read_text(encoding="utf-8"))
@@ -46,7 +53,8 @@ def test_analyse_writes_findings_and_names_the_first_escalator(tmp_path, word_li
     assert conversation["first_escalation"]["message_id"] == "generic:2"
     assert conversation["first_escalation"]["author"] == "generic:bob"
     assert [(c["provocation"], c["reaction"], c["accusation"]) for c in conversation["chains"]] == [
-        ("generic:2", "generic:4", "generic:5")]
+        ("generic:2", "generic:4", "generic:5")
+    ]
     printed = " ".join(result.output.split())
     assert "chain: generic:2 by Bob Trent → generic:4 by Alice Moss → generic:5 by Bob Trent (provoker)" in printed
     assert (out / "messages.csv").is_file() and (out / "messages.parquet").is_file()
@@ -63,9 +71,19 @@ def test_eval_escalation_prints_the_accuracy(word_list_scorer):
 
 def test_analyse_of_a_missing_file_is_one_clear_message(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "threadlens", "analyse", str(tmp_path / "absent.csv"), "--out", str(tmp_path / "o"),
-         "--allow-unconsented"],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "threadlens",
+            "analyse",
+            str(tmp_path / "absent.csv"),
+            "--out",
+            str(tmp_path / "o"),
+            "--allow-unconsented",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 2
     assert "not found" in result.stderr and "Traceback" not in result.stderr
@@ -73,9 +91,18 @@ def test_analyse_of_a_missing_file_is_one_clear_message(tmp_path):
 
 def test_analyse_without_consent_is_refused_with_what_to_do(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "threadlens", "analyse", str(FIXTURES / "analysis" / "council.csv"),
-         "--out", str(tmp_path / "o")],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "threadlens",
+            "analyse",
+            str(FIXTURES / "analysis" / "council.csv"),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 2
     assert "no consent manifest" in result.stderr and "--consent" in result.stderr
@@ -84,8 +111,15 @@ def test_analyse_without_consent_is_refused_with_what_to_do(tmp_path):
 
 def test_unconsented_analysis_pseudonymises_everyone_and_says_so(tmp_path, word_list_scorer):
     out = tmp_path / "case"
-    args = ["analyse", str(FIXTURES / "analysis" / "council.csv"), "--out", str(out), "--no-html", "--no-pdf",
-            "--allow-unconsented"]
+    args = [
+        "analyse",
+        str(FIXTURES / "analysis" / "council.csv"),
+        "--out",
+        str(out),
+        "--no-html",
+        "--no-pdf",
+        "--allow-unconsented",
+    ]
     assert CliRunner().invoke(app, args).exit_code == 0
     document = (out / "findings.json").read_text(encoding="utf-8")
     assert "generic:bob" not in document

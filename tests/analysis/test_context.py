@@ -28,8 +28,7 @@ def test_context_raises_a_civil_sarcastic_provocation_to_first_escalator(definit
     ]
     first = run(rows, definition).conversations[0].first_escalation
     assert first.message_id == "generic:2" and first.level == 2
-    assert any("read as a reply to generic:1" in reason and "on its own: level 0" in reason
-               for reason in first.reasons)
+    assert any("read as a reply to generic:1" in reason and "on its own: level 0" in reason for reason in first.reasons)
 
 
 def test_context_reads_texts_not_authors(definition):
@@ -51,11 +50,16 @@ def test_a_bystander_defending_the_reactor_is_not_an_accusation(definition):
         (message("2", "ben", 2, reply_to="1", text="Passed by vermin, as usual."), score(3, words=("vermin",))),
         (message("3", "ana", 4, reply_to="2", text="You spineless toad"), score(2, words=("toad",))),
     ]
-    defence = (message("4", "cat", 6, reply_to="3",
-                       text="Ben, you called her vermin first. Don't you dare report her for this."),
-               score(1, accusation=True))
-    accusation = (message("5", "ben", 7, reply_to="3", text="This is abuse and I have reported it."),
-                  score(1, accusation=True))
+    defence = (
+        message(
+            "4", "cat", 6, reply_to="3", text="Ben, you called her vermin first. Don't you dare report her for this."
+        ),
+        score(1, accusation=True),
+    )
+    accusation = (
+        message("5", "ben", 7, reply_to="3", text="This is abuse and I have reported it."),
+        score(1, accusation=True),
+    )
     assert run([*base, defence], definition).chains == []
     [chain] = run([*base, defence, accusation], definition).chains
     assert chain.accusation == "generic:5"

@@ -25,7 +25,8 @@ def test_seed_pattern_is_found_with_the_right_three_messages():
     assert conversation.first_escalation.message_id == PROVOCATION
     assert conversation.first_escalation.author_id == VOSS
     assert [(c.provocation, c.reaction, c.accusation, c.accuser_role) for c in conversation.chains] == [
-        (PROVOCATION, REACTION, ACCUSATION, "provoker")]
+        (PROVOCATION, REACTION, ACCUSATION, "provoker")
+    ]
     assert CALM_BRANCH not in {e.branch for e in conversation.branch_escalations}
     assert not conversation.inconclusive
     people = {p.author_id: p for p in findings.participants}

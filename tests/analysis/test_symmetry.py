@@ -31,26 +31,35 @@ def threads(draw) -> list:
     rows = seed_pattern() if draw(st.booleans()) else []
     for index in range(len(rows), len(rows) + draw(st.integers(1, 10))):
         earlier = st.sampled_from([str(n) for n in range(index)]) if index else st.nothing()
-        rows.append((
-            message(
-                str(index),
-                draw(st.sampled_from(AUTHORS)),
-                draw(st.none() | st.integers(0, index + 2)),
-                reply_to=draw(earlier | st.none() | st.just("gone")),
-                quote_of=draw(st.none() | earlier),
-                mentions=tuple(draw(st.lists(st.sampled_from(AUTHORS), max_size=2, unique=True))),
-                text=draw(st.sampled_from(TEXTS)),
-                deleted=draw(st.booleans()) and draw(st.booleans()),
-            ),
-            score(draw(st.integers(0, 4)), accusation=draw(st.booleans())),
-        ))
+        rows.append(
+            (
+                message(
+                    str(index),
+                    draw(st.sampled_from(AUTHORS)),
+                    draw(st.none() | st.integers(0, index + 2)),
+                    reply_to=draw(earlier | st.none() | st.just("gone")),
+                    quote_of=draw(st.none() | earlier),
+                    mentions=tuple(draw(st.lists(st.sampled_from(AUTHORS), max_size=2, unique=True))),
+                    text=draw(st.sampled_from(TEXTS)),
+                    deleted=draw(st.booleans()) and draw(st.booleans()),
+                ),
+                score(draw(st.integers(0, 4)), accusation=draw(st.booleans())),
+            )
+        )
     return rows
 
 
 def relabel_rows(rows: list, mapping: dict[str, str]) -> list:
     return [
-        (replace(m, author_id=mapping[m.author_id], author_name=mapping[m.author_id].split(":")[1],
-                 mentions=tuple(mapping[a] for a in m.mentions)), s)
+        (
+            replace(
+                m,
+                author_id=mapping[m.author_id],
+                author_name=mapping[m.author_id].split(":")[1],
+                mentions=tuple(mapping[a] for a in m.mentions),
+            ),
+            s,
+        )
         for m, s in rows
     ]
 
@@ -65,14 +74,19 @@ def relabel_findings(findings: Findings, mapping: dict[str, str]) -> Findings:
     return replace(
         findings,
         conversations=[
-            replace(c, first_escalation=event(c.first_escalation),
-                    branch_escalations=tuple(event(e) for e in c.branch_escalations),
-                    chains=tuple(chain(x) for x in c.chains))
+            replace(
+                c,
+                first_escalation=event(c.first_escalation),
+                branch_escalations=tuple(event(e) for e in c.branch_escalations),
+                chains=tuple(chain(x) for x in c.chains),
+            )
             for c in findings.conversations
         ],
         chains=[chain(c) for c in findings.chains],
-        participants=[replace(p, author_id=mapping[p.author_id], author_name=mapping[p.author_id].split(":")[1])
-                      for p in findings.participants],
+        participants=[
+            replace(p, author_id=mapping[p.author_id], author_name=mapping[p.author_id].split(":")[1])
+            for p in findings.participants
+        ],
     )
 
 

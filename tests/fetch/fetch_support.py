@@ -54,14 +54,14 @@ def x_search_page(api: RequestsMock, body, *, url=X_RECENT, next_token=None, sta
     query = {"query": f"conversation_id:{X_CONVERSATION}"}
     if next_token:
         query["next_token"] = next_token
-    api.get(url, json=body, status=status, headers=headers,
-            match=[matchers.query_param_matcher(query, strict_match=False)])
+    api.get(
+        url, json=body, status=status, headers=headers, match=[matchers.query_param_matcher(query, strict_match=False)]
+    )
 
 
 def x_lookup(api: RequestsMock, ids: str, body, status=200) -> None:
     """Answer one ``GET /2/tweets?ids=…`` request."""
-    api.get(X_LOOKUP, json=body, status=status,
-            match=[matchers.query_param_matcher({"ids": ids}, strict_match=False)])
+    api.get(X_LOOKUP, json=body, status=status, match=[matchers.query_param_matcher({"ids": ids}, strict_match=False)])
 
 
 def x_whole_conversation(api: RequestsMock, url=X_RECENT) -> None:

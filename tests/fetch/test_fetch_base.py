@@ -20,8 +20,16 @@ from threadlens.fetch.base import (
 
 
 def collection(tmp_path, clock, console, **options) -> Collection:
-    return Collection(tmp_path / "out.jsonl", platform="test", client="none", target={"id": "1"},
-                      consent={"case_id": "c"}, clock=clock, console=console, **options)
+    return Collection(
+        tmp_path / "out.jsonl",
+        platform="test",
+        client="none",
+        target={"id": "1"},
+        consent={"case_id": "c"},
+        clock=clock,
+        console=console,
+        **options,
+    )
 
 
 def test_countdown_sleeps_second_by_second_on_the_clock_and_shows_the_wait(clock, console):

@@ -28,8 +28,15 @@ class FakeXrpc:
         self.queued: dict[str, list[httpx.Response]] = {}
         self.requests: list[httpx.Request] = []
 
-    def add(self, path: str, body: dict | None = None, *, status: int = 200, headers: dict | None = None,
-            error: Exception | None = None) -> None:
+    def add(
+        self,
+        path: str,
+        body: dict | None = None,
+        *,
+        status: int = 200,
+        headers: dict | None = None,
+        error: Exception | None = None,
+    ) -> None:
         self.queued.setdefault(path, []).append(error or httpx.Response(status, json=body, headers=headers))
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -54,8 +61,9 @@ def client(xrpc) -> Client:
 
 
 def fetch(tmp_path, consent, clock, console, client, post=FOCAL):
-    return fetch_thread(post, consent=consent, out=tmp_path / "thread.json", client=client, clock=clock,
-                        console=console)
+    return fetch_thread(
+        post, consent=consent, out=tmp_path / "thread.json", client=client, clock=clock, console=console
+    )
 
 
 def test_thread_is_written_as_the_raw_get_post_thread_response(xrpc, client, tmp_path, consent, clock, console):
@@ -86,11 +94,13 @@ def test_a_bsky_app_url_with_a_handle_is_resolved_first(xrpc, client, tmp_path, 
     assert xrpc.requests[1].url.params["uri"] == FOCAL
 
 
-def test_rate_limit_waits_until_ratelimit_reset_on_the_injected_clock(xrpc, client, tmp_path, consent, clock,
-                                                                      console):
-    xrpc.add(THREAD, fixture_json("bluesky", "error_429.json"), status=429,
-             headers={"ratelimit-limit": "3000", "ratelimit-remaining": "0",
-                      "ratelimit-reset": str(int(clock.now()) + 45)})
+def test_rate_limit_waits_until_ratelimit_reset_on_the_injected_clock(xrpc, client, tmp_path, consent, clock, console):
+    xrpc.add(
+        THREAD,
+        fixture_json("bluesky", "error_429.json"),
+        status=429,
+        headers={"ratelimit-limit": "3000", "ratelimit-remaining": "0", "ratelimit-reset": str(int(clock.now()) + 45)},
+    )
     xrpc.add(THREAD, fixture_json("bluesky", "thread.json"))
 
     result = fetch(tmp_path, consent, clock, console, client)
@@ -119,14 +129,19 @@ def test_refusals_stop_with_a_clear_message(xrpc, client, tmp_path, consent, clo
 @pytest.mark.parametrize(
     ("failure", "expected"),
     [
-        ({"body": {"error": "InternalServerError", "message": "Internal Server Error"}, "status": 500},
-         "Bluesky answered 500"),
-        ({"error": httpx.ConnectError("Name or service not known")},
-         "could not reach Bluesky (ConnectError: Name or service not known)"),
+        (
+            {"body": {"error": "InternalServerError", "message": "Internal Server Error"}, "status": 500},
+            "Bluesky answered 500",
+        ),
+        (
+            {"error": httpx.ConnectError("Name or service not known")},
+            "could not reach Bluesky (ConnectError: Name or service not known)",
+        ),
     ],
 )
-def test_server_and_network_errors_are_retried_then_reported(xrpc, client, tmp_path, consent, clock, console,
-                                                              failure, expected):
+def test_server_and_network_errors_are_retried_then_reported(
+    xrpc, client, tmp_path, consent, clock, console, failure, expected
+):
     xrpc.add(THREAD, **failure)
 
     with pytest.raises(FetchError, match=re.escape(expected)):
@@ -135,8 +150,9 @@ def test_server_and_network_errors_are_retried_then_reported(xrpc, client, tmp_p
     assert len(xrpc.requests) == 3 and sum(clock.sleeps) == 5 + 15
 
 
-def test_login_uses_the_app_password_from_the_environment_and_never_writes_it(xrpc, client, tmp_path, consent, clock,
-                                                                               console, monkeypatch):
+def test_login_uses_the_app_password_from_the_environment_and_never_writes_it(
+    xrpc, client, tmp_path, consent, clock, console, monkeypatch
+):
     password = "abcd-efgh-ijkl-mnop"
     monkeypatch.setenv("BSKY_HANDLE", "alice-ward.bsky.social")
     monkeypatch.setenv("BSKY_APP_PASSWORD", password)

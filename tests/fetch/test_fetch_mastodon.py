@@ -40,8 +40,7 @@ def whole_thread(api):
 
 def fetch(tmp_path, consent, clock, console, status=STATUS, **options):
     options.setdefault("instance", INSTANCE)
-    return fetch_thread(status, consent=consent, out=tmp_path / "thread.json", clock=clock, console=console,
-                        **options)
+    return fetch_thread(status, consent=consent, out=tmp_path / "thread.json", clock=clock, console=console, **options)
 
 
 def test_status_and_context_are_written_as_the_instance_sent_them(api, tmp_path, consent, clock, console):
@@ -50,15 +49,19 @@ def test_status_and_context_are_written_as_the_instance_sent_them(api, tmp_path,
     result = fetch(tmp_path, consent, clock, console)
 
     assert result.complete and result.pages == 1
-    assert json.loads(result.out.read_text()) == {"status": fixture_json("mastodon", "status.json"),
-                                                  **fixture_json("mastodon", "context.json")}
+    assert json.loads(result.out.read_text()) == {
+        "status": fixture_json("mastodon", "status.json"),
+        **fixture_json("mastodon", "context.json"),
+    }
     assert [call.request.url for call in api.calls] == [STATUS_URL, CONTEXT_URL]
     assert api.calls[0].request.headers["Authorization"] == f"Bearer {TOKEN}"
     record = json.loads(result.provenance.read_text())
     assert record["platform"] == "mastodon" and record["complete"] is True
     assert record["target"] == {"instance": INSTANCE, "status_id": STATUS, "authenticated": True}
     assert [r["endpoint"] for r in record["requests"]] == [
-        f"GET /api/v1/statuses/{STATUS}", f"GET /api/v1/statuses/{STATUS}/context"]
+        f"GET /api/v1/statuses/{STATUS}",
+        f"GET /api/v1/statuses/{STATUS}/context",
+    ]
     assert record["consent"]["case_id"] == "2026-031"
     assert TOKEN not in all_text(tmp_path) and TOKEN not in console.file.getvalue()
 
@@ -66,14 +69,16 @@ def test_status_and_context_are_written_as_the_instance_sent_them(api, tmp_path,
 def test_a_status_url_names_the_instance(api, tmp_path, consent, clock, console):
     whole_thread(api)
 
-    result = fetch(tmp_path, consent, clock, console, status=f"{INSTANCE}/@bob@mastodon.example/{STATUS}",
-                   instance=None)
+    result = fetch(
+        tmp_path, consent, clock, console, status=f"{INSTANCE}/@bob@mastodon.example/{STATUS}", instance=None
+    )
 
     assert result.complete and api.calls[0].request.url == STATUS_URL
 
 
-def test_without_a_token_the_public_thread_is_fetched_and_the_limit_noted(api, tmp_path, consent, clock, console,
-                                                                         monkeypatch):
+def test_without_a_token_the_public_thread_is_fetched_and_the_limit_noted(
+    api, tmp_path, consent, clock, console, monkeypatch
+):
     monkeypatch.delenv("MASTODON_ACCESS_TOKEN")
     whole_thread(api)
 
@@ -86,9 +91,16 @@ def test_without_a_token_the_public_thread_is_fetched_and_the_limit_noted(api, t
 
 
 def test_rate_limit_waits_until_the_reset_header_on_the_injected_clock(api, tmp_path, consent, clock, console):
-    api.get(STATUS_URL, json=fixture_json("mastodon", "error_429.json"), status=429,
-            headers={"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0",
-                     "X-RateLimit-Reset": "2026-03-10T12:00:20.000Z"})
+    api.get(
+        STATUS_URL,
+        json=fixture_json("mastodon", "error_429.json"),
+        status=429,
+        headers={
+            "X-RateLimit-Limit": "300",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": "2026-03-10T12:00:20.000Z",
+        },
+    )
     whole_thread(api)
 
     result = fetch(tmp_path, consent, clock, console)
@@ -106,8 +118,9 @@ def test_rate_limit_waits_until_the_reset_header_on_the_injected_clock(api, tmp_
         (403, "error_401.json", "the instance refused the request (403)"),
     ],
 )
-def test_refusals_stop_with_a_clear_message_and_write_nothing(api, tmp_path, consent, clock, console, status, body,
-                                                              message):
+def test_refusals_stop_with_a_clear_message_and_write_nothing(
+    api, tmp_path, consent, clock, console, status, body, message
+):
     api.get(STATUS_URL, json=fixture_json("mastodon", body), status=status)
 
     with pytest.raises(FetchError, match=re.escape(message)) as caught:
@@ -153,8 +166,21 @@ def test_cli_fetches_a_status_url(api, tmp_path, consent, monkeypatch, capsys):
 
     whole_thread(api)
     out = tmp_path / "thread.json"
-    monkeypatch.setattr(sys, "argv", ["threadlens", "fetch", "mastodon", "--status", f"{INSTANCE}/@alice/{STATUS}",
-                                      "--consent", str(consent), "--out", str(out)])
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        [
+            "threadlens",
+            "fetch",
+            "mastodon",
+            "--status",
+            f"{INSTANCE}/@alice/{STATUS}",
+            "--consent",
+            str(consent),
+            "--out",
+            str(out),
+        ],
+    )
 
     with pytest.raises(SystemExit) as exited:
         main()

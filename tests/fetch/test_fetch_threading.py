@@ -45,8 +45,9 @@ def x_fetched(tmp_path, consent, clock, console, monkeypatch):
     monkeypatch.setenv("X_BEARER_TOKEN", "test-bearer-token")
     with responses.RequestsMock() as api:
         x_whole_conversation(api)
-        result = fetch_conversation("1897500000000000001", consent=consent, out=tmp_path / "conversation.jsonl",
-                                    clock=clock, console=console)
+        result = fetch_conversation(
+            "1897500000000000001", consent=consent, out=tmp_path / "conversation.jsonl", clock=clock, console=console
+        )
     return result.out
 
 
@@ -82,14 +83,22 @@ def test_fetched_mastodon_thread_threads_into_the_expected_graph(tmp_path, conse
     with responses.RequestsMock() as api:
         api.get(status_url, json=fixture_json("mastodon", "status.json"))
         api.get(f"{status_url}/context", json=fixture_json("mastodon", "context.json"))
-        result = fetch_mastodon("113960000000000003", consent=consent, out=tmp_path / "thread.json",
-                                instance="https://social.example", clock=clock, console=console)
+        result = fetch_mastodon(
+            "113960000000000003",
+            consent=consent,
+            out=tmp_path / "thread.json",
+            instance="https://social.example",
+            clock=clock,
+            console=console,
+        )
 
     graph = read_graph(result.out)
 
-    bob, alice, carol = ("mastodon:https://mastodon.example/users/bob/statuses/",
-                         "mastodon:https://social.example/users/alice/statuses/",
-                         "mastodon:https://social.example/users/carol/statuses/")
+    bob, alice, carol = (
+        "mastodon:https://mastodon.example/users/bob/statuses/",
+        "mastodon:https://social.example/users/alice/statuses/",
+        "mastodon:https://social.example/users/carol/statuses/",
+    )
     assert edges(graph, "reply") == {
         (f"{bob}113958800000000501", f"{alice}113960000000000002"),
         (f"{alice}113960000000000002", f"{bob}113958800000000577"),
@@ -104,16 +113,21 @@ def test_fetched_mastodon_thread_threads_into_the_expected_graph(tmp_path, conse
 
 def test_fetched_bluesky_thread_threads_into_the_expected_graph(tmp_path, consent, clock, console):
     thread = fixture_json("bluesky", "thread.json")
-    client = Client(base_url="https://public.api.bsky.app",
-                    request=Request(transport=httpx.MockTransport(lambda request: httpx.Response(200, json=thread))))
+    client = Client(
+        base_url="https://public.api.bsky.app",
+        request=Request(transport=httpx.MockTransport(lambda request: httpx.Response(200, json=thread))),
+    )
     focal = "at://did:plc:ragtjsm2j2vknwkz3zp4oxrd/app.bsky.feed.post/3lk2xvt7wfc2a"
-    result = fetch_bluesky(focal, consent=consent, out=tmp_path / "thread.json", client=client, clock=clock,
-                           console=console)
+    result = fetch_bluesky(
+        focal, consent=consent, out=tmp_path / "thread.json", client=client, clock=clock, console=console
+    )
 
     graph = read_graph(result.out)
 
-    alice, bob, carol = (f"bsky:at://did:plc:{did}/app.bsky.feed.post/" for did in (
-        "w4xbfzo7kqfes5zb7r6qv3rw", "ragtjsm2j2vknwkz3zp4oxrd", "vwzwgnygau7ed7b7wt5ux7y2"))
+    alice, bob, carol = (
+        f"bsky:at://did:plc:{did}/app.bsky.feed.post/"
+        for did in ("w4xbfzo7kqfes5zb7r6qv3rw", "ragtjsm2j2vknwkz3zp4oxrd", "vwzwgnygau7ed7b7wt5ux7y2")
+    )
     assert edges(graph, "reply") == {
         (f"{bob}3lk2xq7vmbs2c", f"{alice}3lk2xs4nd3k2p"),
         (f"{alice}3lk2xs4nd3k2p", f"{bob}3lk2xvt7wfc2a"),

@@ -45,8 +45,9 @@ def api():
 
 
 def fetch(tmp_path, consent, clock, console, **options):
-    return fetch_conversation(X_CONVERSATION, consent=consent, out=tmp_path / "conversation.jsonl", clock=clock,
-                              console=console, **options)
+    return fetch_conversation(
+        X_CONVERSATION, consent=consent, out=tmp_path / "conversation.jsonl", clock=clock, console=console, **options
+    )
 
 
 def test_pages_ancestors_and_quoted_tweets_are_fetched_and_written_unchanged(api, tmp_path, consent, clock, console):
@@ -55,15 +56,18 @@ def test_pages_ancestors_and_quoted_tweets_are_fetched_and_written_unchanged(api
     result = fetch(tmp_path, consent, clock, console)
 
     assert result.complete and result.pages == 4
-    assert read_pages(result.out) == [fixture_json("x", name) for name in (
-        "search_page1.json", "search_page2.json", "lookup_round1.json", "lookup_round2.json")]
+    assert read_pages(result.out) == [
+        fixture_json("x", name)
+        for name in ("search_page1.json", "search_page2.json", "lookup_round1.json", "lookup_round2.json")
+    ]
     first, second, round1, round2 = (call.request for call in api.calls)
     assert first.params["query"] == f"conversation_id:{X_CONVERSATION}"
     assert first.params["expansions"] == (
         "author_id,referenced_tweets.id,referenced_tweets.id.author_id,in_reply_to_user_id"
     )
-    assert first.params["tweet.fields"] == ("created_at,conversation_id,in_reply_to_user_id,referenced_tweets,"
-                                           "author_id,entities,edit_history_tweet_ids")
+    assert first.params["tweet.fields"] == (
+        "created_at,conversation_id,in_reply_to_user_id,referenced_tweets,author_id,entities,edit_history_tweet_ids"
+    )
     assert first.params["user.fields"] == "username,name"
     assert "next_token" not in first.params and second.params["next_token"] == X_NEXT_TOKEN
     # The root (older than 7 days) and a deleted parent are looked up; then the parent of the quoted tweet.
@@ -83,11 +87,18 @@ def test_provenance_records_what_was_asked_when_and_under_which_consent(api, tmp
     record = json.loads(result.provenance.read_text())
     assert record["platform"] == "x" and record["complete"] is True and record["incomplete_reason"] is None
     assert record["tool"]["name"] == "threadlens" and record["tool"]["client"].startswith("tweepy ")
-    assert record["target"] == {"conversation_id": X_CONVERSATION, "query": f"conversation_id:{X_CONVERSATION}",
-                                "search": "recent"}
+    assert record["target"] == {
+        "conversation_id": X_CONVERSATION,
+        "query": f"conversation_id:{X_CONVERSATION}",
+        "search": "recent",
+    }
     assert record["started_at"] == "2026-03-10T12:00:00Z"
     assert [r["endpoint"] for r in record["requests"]] == [
-        "GET /2/tweets/search/recent", "GET /2/tweets/search/recent", "GET /2/tweets", "GET /2/tweets"]
+        "GET /2/tweets/search/recent",
+        "GET /2/tweets/search/recent",
+        "GET /2/tweets",
+        "GET /2/tweets",
+    ]
     assert record["requests"][1]["params"]["next_token"] == X_NEXT_TOKEN
     assert all(r["outcome"] == "ok" for r in record["requests"])
     assert record["consent"]["case_id"] == "2026-031"
@@ -114,8 +125,12 @@ def test_bearer_token_is_sent_but_never_written_or_logged(api, tmp_path, consent
 
 def test_rate_limit_is_waited_out_with_a_countdown_on_the_injected_clock(api, tmp_path, consent, clock, console):
     reset = int(clock.now()) + 30
-    x_search_page(api, fixture_json("x", "error_429.json"), status=429,
-                headers={"x-rate-limit-limit": "450", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)})
+    x_search_page(
+        api,
+        fixture_json("x", "error_429.json"),
+        status=429,
+        headers={"x-rate-limit-limit": "450", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)},
+    )
     x_whole_conversation(api)
 
     result = fetch(tmp_path, consent, clock, console)
@@ -132,8 +147,13 @@ def test_rate_limit_is_waited_out_with_a_countdown_on_the_injected_clock(api, tm
 
 def test_rate_limit_resetting_too_late_stops_with_partial_output(api, tmp_path, consent, clock, console):
     x_search_page(api, fixture_json("x", "search_page1.json"))
-    x_search_page(api, fixture_json("x", "error_429.json"), status=429, next_token=X_NEXT_TOKEN,
-                headers={"x-rate-limit-reset": str(int(clock.now()) + 24 * 3600)})
+    x_search_page(
+        api,
+        fixture_json("x", "error_429.json"),
+        status=429,
+        next_token=X_NEXT_TOKEN,
+        headers={"x-rate-limit-reset": str(int(clock.now()) + 24 * 3600)},
+    )
 
     with pytest.raises(FetchError, match="resets only at 2026-03-11T12:00:01Z") as caught:
         fetch(tmp_path, consent, clock, console)
@@ -150,8 +170,9 @@ def test_rate_limit_resetting_too_late_stops_with_partial_output(api, tmp_path, 
         (403, "error_403.json", "X refused the request (403 Forbidden)", "access level"),
     ],
 )
-def test_authorisation_errors_stop_with_a_clear_message(api, tmp_path, consent, clock, console, status, body,
-                                                        message, hint):
+def test_authorisation_errors_stop_with_a_clear_message(
+    api, tmp_path, consent, clock, console, status, body, message, hint
+):
     x_search_page(api, fixture_json("x", body), status=status)
 
     with pytest.raises(FetchError) as caught:
@@ -168,12 +189,15 @@ def test_authorisation_errors_stop_with_a_clear_message(api, tmp_path, consent, 
     ("failure", "expected"),
     [
         ({"json": fixture_json("x", "error_503.json"), "status": 503}, "X server error (503)"),
-        ({"body": requests.ConnectionError("Connection reset by peer")},
-         "could not reach the X API at api.twitter.com (ConnectionError: Connection reset by peer)"),
+        (
+            {"body": requests.ConnectionError("Connection reset by peer")},
+            "could not reach the X API at api.twitter.com (ConnectionError: Connection reset by peer)",
+        ),
     ],
 )
-def test_failure_mid_conversation_keeps_partial_output_marked_incomplete(api, tmp_path, consent, clock, console,
-                                                                         failure, expected):
+def test_failure_mid_conversation_keeps_partial_output_marked_incomplete(
+    api, tmp_path, consent, clock, console, failure, expected
+):
     x_search_page(api, fixture_json("x", "search_page1.json"))
     api.get(X_RECENT, match=[matchers.query_param_matcher({"next_token": X_NEXT_TOKEN}, strict_match=False)], **failure)
 
@@ -254,8 +278,11 @@ def test_cli_fetches_with_the_token_from_the_environment(api, tmp_path, consent,
 
     x_whole_conversation(api)
     out = tmp_path / "conversation.jsonl"
-    monkeypatch.setattr(sys, "argv", ["threadlens", "fetch", "x", "--conversation", X_CONVERSATION,
-                                      "--consent", str(consent), "--out", str(out)])
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        ["threadlens", "fetch", "x", "--conversation", X_CONVERSATION, "--consent", str(consent), "--out", str(out)],
+    )
 
     with pytest.raises(SystemExit) as exited:
         main()
@@ -270,8 +297,9 @@ def test_cli_fetches_with_the_token_from_the_environment(api, tmp_path, consent,
 def test_cli_without_consent_is_refused_with_one_clear_message(tmp_path, monkeypatch, capsys):
     from threadlens.cli import main
 
-    monkeypatch.setattr(sys, "argv", ["threadlens", "fetch", "x", "--conversation", X_CONVERSATION,
-                                      "--out", str(tmp_path / "c.jsonl")])
+    monkeypatch.setattr(
+        sys, "argv", ["threadlens", "fetch", "x", "--conversation", X_CONVERSATION, "--out", str(tmp_path / "c.jsonl")]
+    )
 
     with pytest.raises(SystemExit) as exited:
         main()
@@ -289,11 +317,16 @@ def test_an_id_that_is_not_a_conversations_first_tweet_is_explained(api, tmp_pat
     api.get(X_RECENT, json={"meta": {"result_count": 0}})
     api.get(X_LOOKUP, json={"data": [page["data"][0]], "includes": {"users": page["includes"]["users"]}})
 
-    result = fetch_conversation(reply, consent=consent, out=tmp_path / "c.jsonl", clock=clock, console=console,
-                                max_rounds=1)
+    result = fetch_conversation(
+        reply, consent=consent, out=tmp_path / "c.jsonl", clock=clock, console=console, max_rounds=1
+    )
 
     assert api.calls[1].request.params["ids"] == reply
-    assert result.notes[0] == ("the search found no tweets in conversation 1898800000000000004; recent search "
-                               "covers the last 7 days only (try --archive)")
-    assert result.notes[-1] == ("tweet 1898800000000000004 is a reply in conversation 1897500000000000001; "
-                                "fetch --conversation 1897500000000000001 for the whole conversation")
+    assert result.notes[0] == (
+        "the search found no tweets in conversation 1898800000000000004; recent search "
+        "covers the last 7 days only (try --archive)"
+    )
+    assert result.notes[-1] == (
+        "tweet 1898800000000000004 is a reply in conversation 1897500000000000001; "
+        "fetch --conversation 1897500000000000001 for the whole conversation"
+    )

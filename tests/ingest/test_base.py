@@ -87,8 +87,9 @@ def test_zip_member_over_limit_is_refused(tmp_path, monkeypatch):
 
 
 def test_zip_member_with_a_bad_crc_is_a_clear_error_naming_the_member(tmp_path):
-    path = zip_file(tmp_path / "archive.zip", {"data/tweets.js": "window.YTD.tweets.part0 = []"},
-                    compression=zipfile.ZIP_STORED)
+    path = zip_file(
+        tmp_path / "archive.zip", {"data/tweets.js": "window.YTD.tweets.part0 = []"}, compression=zipfile.ZIP_STORED
+    )
     data = path.read_bytes()
     path.write_bytes(data.replace(b"window.YTD", b"window.YTE", 1))
     with pytest.raises(InputError, match="cannot be expanded") as caught:
@@ -103,8 +104,8 @@ def test_zip_member_whose_header_lies_about_its_size_is_a_clear_error(tmp_path):
     data = bytearray(path.read_bytes())
     real = info.file_size.to_bytes(4, "little")
     for start in (22, archive.start_dir + 24):  # the local header's and the central directory's size fields
-        assert data[start:start + 4] == real
-        data[start:start + 4] = (100).to_bytes(4, "little")
+        assert data[start : start + 4] == real
+        data[start : start + 4] = (100).to_bytes(4, "little")
     path.write_bytes(bytes(data))
     with pytest.raises(InputError, match="cannot be expanded"):
         _ = SourceFile(path).members()["notes.jsonl"].data
@@ -186,8 +187,19 @@ def test_parse_time_refuses_what_is_not_a_time(value):
         parse_time(value)
 
 
-@pytest.mark.parametrize("value", [99999999999999999999, "99999999999999999999", 1e300, float("nan"), float("inf"),
-                                   -1e20, "9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        99999999999999999999,
+        "99999999999999999999",
+        1e300,
+        float("nan"),
+        float("inf"),
+        -1e20,
+        "9999-12-31T23:59:59-01:00",
+        "0001-01-01T00:00:00+01:00",
+    ],
+)
 def test_parse_time_refuses_absurd_times_with_a_value_error(value):
     with pytest.raises(ValueError, match=r"out of range|not a time"):
         parse_time(value)
@@ -195,12 +207,13 @@ def test_parse_time_refuses_absurd_times_with_a_value_error(value):
 
 def test_one_absurd_time_rejects_its_row_and_keeps_the_rest(tmp_path):
     path = tmp_path / "rows.csv"
-    path.write_text("id,reply_to,author,created_at,text\n1,,a,99999999999999999999,one\n"
-                    "2,,a,9999-12-31T23:59:59-01:00,two\n3,,a,1772802125,three\n")
+    path.write_text(
+        "id,reply_to,author,created_at,text\n1,,a,99999999999999999999,one\n"
+        "2,,a,9999-12-31T23:59:59-01:00,two\n3,,a,1772802125,three\n"
+    )
     result = read_inputs([path])
     assert [m.id for m in result.messages] == ["generic:3"]
     assert [p.position for p in result.problems] == ["row 1, line 2", "row 2, line 3"]
-
 
 
 def test_jsonl_keeps_line_separators_inside_strings(tmp_path):

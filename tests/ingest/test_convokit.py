@@ -24,10 +24,20 @@ def read(path: Path) -> tuple[list[Message], Sink]:
 
 def test_reddit_corpus_folder_gets_reddit_fullnames():
     messages, sink = read(FIXTURES / "corpus")
-    assert [m.id for m in messages] == ["reddit:t3_1b7xq2k", "reddit:t1_kq3a1", "reddit:t1_kq3b2",
-                                        "reddit:t1_kq3c3", "reddit:t1_kq3d4"]
-    assert [m.reply_to for m in messages] == [None, "reddit:t3_1b7xq2k", "reddit:t1_kq3a1", "reddit:t1_kq3b2",
-                                              "reddit:t1_kq3c3"]
+    assert [m.id for m in messages] == [
+        "reddit:t3_1b7xq2k",
+        "reddit:t1_kq3a1",
+        "reddit:t1_kq3b2",
+        "reddit:t1_kq3c3",
+        "reddit:t1_kq3d4",
+    ]
+    assert [m.reply_to for m in messages] == [
+        None,
+        "reddit:t3_1b7xq2k",
+        "reddit:t1_kq3a1",
+        "reddit:t1_kq3b2",
+        "reddit:t1_kq3c3",
+    ]
     assert {m.conversation_id for m in messages} == {"reddit:t3_1b7xq2k"}
     assert {m.platform for m in messages} == {"reddit"}
     assert sink.problems == [] and sink.records == 5

@@ -29,8 +29,12 @@ def read(path: Path, **options) -> tuple[dict[str, mastodon.Message], Sink]:
 
 def test_context_response_keeps_every_reply_link():
     messages, sink = read(FIXTURES / "context.json")
-    assert list(messages) == [ALICE_ROOT, BOB_REPLY, CAROL_REPORT,
-                              "mastodon:https://social.example/users/bob/statuses/112005"]
+    assert list(messages) == [
+        ALICE_ROOT,
+        BOB_REPLY,
+        CAROL_REPORT,
+        "mastodon:https://social.example/users/bob/statuses/112005",
+    ]
     assert messages[ALICE_ROOT].reply_to is None
     assert messages[BOB_REPLY].reply_to == ALICE_ROOT
     assert sink.problems == [] and sink.records == 4
@@ -158,9 +162,11 @@ def test_archive_and_api_records_of_one_status_share_an_id():
         ("<p>one</p><p>two</p>", "one\n\ntwo"),
         ("<p>line<br>break<br />again</p>", "line\nbreak\nagain"),
         ("<p>fish &amp; chips &lt;3 &#39;quoted&#39; &quot;too&quot;</p>", "fish & chips <3 'quoted' \"too\""),
-        ('<p>see <a href="https://x.example/a/b"><span class="invisible">https://</span>'
-         '<span class="ellipsis">x.example/a</span><span class="invisible">/b</span></a> now</p>',
-         "see https://x.example/a/b now"),
+        (
+            '<p>see <a href="https://x.example/a/b"><span class="invisible">https://</span>'
+            '<span class="ellipsis">x.example/a</span><span class="invisible">/b</span></a> now</p>',
+            "see https://x.example/a/b now",
+        ),
         ("plain text, no tags", "plain text, no tags"),
         ("<p>  spaced \n  out  </p>", "spaced out"),
     ],
@@ -240,8 +246,9 @@ def test_corrupt_zip_is_not_sniffed(tmp_path):
 
 def test_sniff_claims_mastodon_and_nothing_else():
     fixtures = FIXTURES.parent
-    assert all(mastodon.sniff(SourceFile(FIXTURES / name)) for name in ("context.json", "statuses.json",
-                                                                        "focal_status.json"))
+    assert all(
+        mastodon.sniff(SourceFile(FIXTURES / name)) for name in ("context.json", "statuses.json", "focal_status.json")
+    )
     assert mastodon.sniff(SourceFile(FIXTURES / "archive" / "outbox.json"))
     assert not mastodon.sniff(SourceFile(fixtures / "bluesky" / "thread.json"))
     assert not mastodon.sniff(SourceFile(fixtures / "reddit" / "thread.json"))

@@ -12,8 +12,13 @@ AT = datetime(2026, 3, 6, 13, 2, 5, tzinfo=UTC)
 
 
 def record(text: str, *, file: str, **fields) -> Message:
-    defaults = {"id": "x:2029905358261502168", "platform": "x", "author_id": "x:783214", "author_name": "alex_r",
-                "created_at": AT}
+    defaults = {
+        "id": "x:2029905358261502168",
+        "platform": "x",
+        "author_id": "x:783214",
+        "author_name": "alex_r",
+        "created_at": AT,
+    }
     return Message(text=text, sources=(Source(file, "$[0]", file * 4, "x-api-v2"),), **{**defaults, **fields})
 
 

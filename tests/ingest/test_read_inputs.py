@@ -19,10 +19,13 @@ def write(path: Path, text: str) -> Path:
 
 
 def test_a_forged_copy_of_a_message_is_a_reported_conflict_and_both_versions_are_kept(tmp_path):
-    original = write(tmp_path / "case" / "export.csv", HEADER + "1,,alice,1772802125,You lot are a rabble\n"
-                     "2,1,bob,1772802130,How dare you\n")
-    forged = write(tmp_path / "notes.csv", HEADER + "1,,alice,1772802126,Have a lovely day\n"
-                   "3,,carol,1772802127,unrelated\n")
+    original = write(
+        tmp_path / "case" / "export.csv",
+        HEADER + "1,,alice,1772802125,You lot are a rabble\n2,1,bob,1772802130,How dare you\n",
+    )
+    forged = write(
+        tmp_path / "notes.csv", HEADER + "1,,alice,1772802126,Have a lovely day\n3,,carol,1772802127,unrelated\n"
+    )
     result = read_inputs([original, forged])
     first = result.messages[0]
     assert first.text == "You lot are a rabble"
@@ -35,9 +38,13 @@ def test_a_forged_copy_of_a_message_is_a_reported_conflict_and_both_versions_are
 
 
 def test_a_jsonl_whose_first_line_is_over_64_kb_is_recognised(tmp_path):
-    path = write(tmp_path / "thread.jsonl", '{"id": "1", "reply_to": null, "author": "a", "created_at": 1772802125, '
-                 f'"text": "{"x" * 100_000}"}}\n' '{"id": "2", "reply_to": "1", "author": "b", "created_at": '
-                 '1772802130, "text": "short"}\n')
+    path = write(
+        tmp_path / "thread.jsonl",
+        '{"id": "1", "reply_to": null, "author": "a", "created_at": 1772802125, '
+        f'"text": "{"x" * 100_000}"}}\n'
+        '{"id": "2", "reply_to": "1", "author": "b", "created_at": '
+        '1772802130, "text": "short"}\n',
+    )
     result = read_inputs([path])
     assert [m.id for m in result.messages] == ["generic:1", "generic:2"]
 

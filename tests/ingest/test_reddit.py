@@ -29,8 +29,9 @@ def by_id(messages: list[Message]) -> dict[str, Message]:
 
 def test_thread_page_reads_the_submission_and_nested_comments():
     messages, sink = read(FIXTURES / "thread.json")
-    assert [m.id for m in messages] == [LINK] + [f"reddit:t1_{c}" for c in ("kq3a1", "kq3b2", "kq3c3", "kq3d4",
-                                                                            "kq3e5", "kq3f6")]
+    assert [m.id for m in messages] == [LINK] + [
+        f"reddit:t1_{c}" for c in ("kq3a1", "kq3b2", "kq3c3", "kq3d4", "kq3e5", "kq3f6")
+    ]
     replies = {m.id: m.reply_to for m in messages}
     assert replies == {
         LINK: None,
@@ -211,7 +212,10 @@ def test_conformance_praw_responses(shared_data, tmp_path):
         for stub in _walk(response, "more"):
             parent = f"reddit:{stub['parent_id']}"
             assert parent in counted or any(parent in p.reason for p in sink.problems)
-        in_file = sum(len(s["children"]) or s["count"] or 1 for s in _walk(response, "more")
-                      if f"reddit:{s['parent_id']}" in counted)
+        in_file = sum(
+            len(s["children"]) or s["count"] or 1
+            for s in _walk(response, "more")
+            if f"reddit:{s['parent_id']}" in counted
+        )
         assert sum(m.missing_children for m in counted.values()) == in_file
     assert links > 2000

@@ -14,8 +14,13 @@ from threadlens.ingest.base import Sink, SourceFile
 from threadlens.model import Message
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "tabular"
-TWEET_COLUMNS = {"id": "tweet_id", "reply_to": "in_reply_to", "author": "user", "created_at": "time",
-                 "text": "full_text"}
+TWEET_COLUMNS = {
+    "id": "tweet_id",
+    "reply_to": "in_reply_to",
+    "author": "user",
+    "created_at": "time",
+    "text": "full_text",
+}
 
 
 def read(path: Path, *, strict: bool = False, **options) -> tuple[list[Message], Sink]:
@@ -78,9 +83,11 @@ def test_unclosed_quote_is_reported_and_the_rows_after_it_are_still_read(tmp_pat
 
 def test_unclosed_quote_closed_by_a_later_quote_loses_no_row(tmp_path):
     path = tmp_path / "rows.csv"
-    path.write_text("id,reply_to,author,created_at,text\n1,,a,1772802125,fine\n"
-                    '2,1,b,1772802130,"an unclosed quote\n3,2,a,1772802140,later\n4,3,b,1772802150,"quoted" word\n'
-                    "5,4,a,1772802160,last\n")
+    path.write_text(
+        "id,reply_to,author,created_at,text\n1,,a,1772802125,fine\n"
+        '2,1,b,1772802130,"an unclosed quote\n3,2,a,1772802140,later\n4,3,b,1772802150,"quoted" word\n'
+        "5,4,a,1772802160,last\n"
+    )
     messages, sink = read(path)
     assert [m.id for m in messages] == ["generic:1", "generic:3", "generic:5"]
     assert [p.position for p in sink.problems] == ["row 2, line 3", "row 4, line 5"]
@@ -89,8 +96,7 @@ def test_unclosed_quote_closed_by_a_later_quote_loses_no_row(tmp_path):
 
 def test_a_csv_field_over_128_kb_is_read(tmp_path):
     path = tmp_path / "rows.csv"
-    path.write_text("id,reply_to,author,created_at,text\n" f'1,,a,1772802125,"{"x" * 200_000}"\n'
-                    "2,1,b,1772802130,after\n")
+    path.write_text(f'id,reply_to,author,created_at,text\n1,,a,1772802125,"{"x" * 200_000}"\n2,1,b,1772802130,after\n')
     messages, sink = read(path)
     assert [len(m.text) for m in messages] == [200_000, 5] and not sink.problems
 
@@ -131,9 +137,11 @@ def test_unknown_canonical_column_in_the_mapping_is_refused():
 
 def test_semicolon_csv_and_per_row_platform(tmp_path):
     path = tmp_path / "export.csv"
-    path.write_text("id;reply_to;author;created_at;text;platform\n"
-                    "t1_a;;ann;2026-03-06T10:00:00Z;hello;reddit\n"
-                    "7;;bo;2026-03-06T10:01:00Z;hi;\n")
+    path.write_text(
+        "id;reply_to;author;created_at;text;platform\n"
+        "t1_a;;ann;2026-03-06T10:00:00Z;hello;reddit\n"
+        "7;;bo;2026-03-06T10:01:00Z;hi;\n"
+    )
     messages, _ = read(path)
     assert [(m.id, m.platform) for m in messages] == [("reddit:t1_a", "reddit"), ("generic:7", "generic")]
 
@@ -141,8 +149,12 @@ def test_semicolon_csv_and_per_row_platform(tmp_path):
 def test_jsonl_ids_stay_exact_and_floats_are_refused():
     messages, sink = read(FIXTURES / "messages.jsonl")
     ids = [m.id for m in messages]
-    assert ids == ["generic:2029905358261502168", "generic:2029905358261502169", "reddit:t1_kq3d4",
-                   "bsky:2029905358261502171"]
+    assert ids == [
+        "generic:2029905358261502168",
+        "generic:2029905358261502169",
+        "reddit:t1_kq3d4",
+        "bsky:2029905358261502171",
+    ]
     assert messages[1].reply_to == "generic:2029905358261502168"  # a JSON integer, read exactly
     assert messages[1].quote_of == "generic:2029905358261502168"
     assert messages[2].reply_to == "reddit:t1_kq3c3"  # already qualified
@@ -167,8 +179,9 @@ def test_jsonl_missing_column_is_one_clear_error(tmp_path):
 def test_jsonl_mapped_columns(tmp_path):
     path = tmp_path / "posts.jsonl"
     path.write_text(json.dumps({"post_id": "9", "parent": None, "user": "u", "ts": 1772802125, "body": "x"}) + "\n")
-    messages, _ = read(path, columns={"id": "post_id", "reply_to": "parent", "author": "user",
-                                      "created_at": "ts", "text": "body"})
+    messages, _ = read(
+        path, columns={"id": "post_id", "reply_to": "parent", "author": "user", "created_at": "ts", "text": "body"}
+    )
     assert [(m.id, m.author_id, m.text) for m in messages] == [("generic:9", "generic:u", "x")]
 
 
@@ -189,8 +202,7 @@ def test_bad_deleted_flag_is_rejected(tmp_path):
         ("messages.tsv", "id\ttext\n", True, False),
         ("notes.txt", "id,text\n", False, False),
         ("messages.jsonl", '{"id": "1", "text": "x", "author": "a"}\n', False, True),
-        ("tweets.jsonl", '{"id": "1", "text": "x", "author_id": "7", "edit_history_tweet_ids": ["1"]}\n', False,
-         False),
+        ("tweets.jsonl", '{"id": "1", "text": "x", "author_id": "7", "edit_history_tweet_ids": ["1"]}\n', False, False),
         ("pages.jsonl", '{"data": [{"id": "1", "text": "x"}], "includes": {}}\n', False, False),
         ("utterances.jsonl", '{"id": "u1", "speaker": "s", "text": "x", "reply_to": null}\n', False, False),
         ("other.jsonl", '{"uri": "at://x", "record": {}}\n', False, False),

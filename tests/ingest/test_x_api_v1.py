@@ -22,8 +22,14 @@ ROOT = "x:2029905358261502168"
 REPLY, QUOTE, QUOTED = "x:2029907012390125811", "x:2029911502387392512", "x:2029904113786740736"
 LONG = "x:2029916620138565632"
 DAN, PRIYA = "x:1290384756102938475", "x:1502938475610293847"
-CASSETTES = ("testgetretweets.json", "testgetstatus.json", "testhometimeline.json", "testmentionstimeline.json",
-             "testsearchtweets.json", "testusertimeline.json")
+CASSETTES = (
+    "testgetretweets.json",
+    "testgetstatus.json",
+    "testhometimeline.json",
+    "testmentionstimeline.json",
+    "testsearchtweets.json",
+    "testusertimeline.json",
+)
 
 
 def read(path: Path, **kwargs) -> tuple[list[Message], Sink]:
@@ -71,8 +77,9 @@ def test_retweet_is_counted_and_its_original_kept_as_context():
 def test_text_is_decoded_expanded_and_extended():
     messages = by_id(read(STATUSES)[0])
     assert messages[REPLY].text == "@priya_lanner Who wrote these? The usual rabble & hangers-on"
-    assert messages[ROOT].text == ("March minutes: https://eastgate-labour.example.org/minutes/2026-03 "
-                                   "& comments by Friday <please>")
+    assert messages[ROOT].text == (
+        "March minutes: https://eastgate-labour.example.org/minutes/2026-03 & comments by Friday <please>"
+    )
     assert messages[QUOTE].text == "Not a great look, Dan. https://twitter.com/dan_hewitt/status/2029904113786740736"
     assert messages[LONG].text.endswith("If there is a problem with them, raise it at the meeting.")
     assert messages[LONG].mentions == (PRIYA,) and messages[LONG].mention_names == ("priya_lanner",)
@@ -89,7 +96,10 @@ def test_search_response_single_status_and_list(tmp_path):
     listed = tmp_path / "timeline.json"
     listed.write_text(json.dumps(statuses[:2]), encoding="utf-8")
     assert [(m.id, m.source.position) for m in read(listed)[0]] == [
-        (REPLY, "$[0]"), (QUOTE, "$[1]"), (QUOTED, "$[1].quoted_status")]
+        (REPLY, "$[0]"),
+        (QUOTE, "$[1]"),
+        (QUOTED, "$[1].quoted_status"),
+    ]
 
 
 def test_auto_detection_picks_v1_not_v2():

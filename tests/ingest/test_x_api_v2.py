@@ -25,17 +25,43 @@ LATE_REPLY, NOT_FOUND = "x:2029916620138565632", "x:2029906100754362368"
 DAN, PRIYA = "x:1290384756102938475", "x:1502938475610293847"
 TWARC = ("formats", "x-api-v2-twarc", "test-data")
 TWARC_FILES = (
-    "2sets.jsonl", "brexit.jsonl", "cashtags.jsonl", "cotweet.jsonl", "edited.jsonl", "edited_after.jsonl",
-    "edited_before.jsonl", "entities_test.jsonl", "flat.jsonl", "geo_tweets.jsonl", "kpop.jsonl",
-    "many_urls.jsonl", "media_policy_violation_off.jsonl", "media_policy_violation_on.jsonl", "media_tweet.jsonl",
-    "mentions_tweet.jsonl", "noflat.jsonl", "quoted_edit.jsonl", "streaming_output_with_error.jsonl",
-    "two_tweets.jsonl", "verified_type.jsonl", "withheld.jsonl",
+    "2sets.jsonl",
+    "brexit.jsonl",
+    "cashtags.jsonl",
+    "cotweet.jsonl",
+    "edited.jsonl",
+    "edited_after.jsonl",
+    "edited_before.jsonl",
+    "entities_test.jsonl",
+    "flat.jsonl",
+    "geo_tweets.jsonl",
+    "kpop.jsonl",
+    "many_urls.jsonl",
+    "media_policy_violation_off.jsonl",
+    "media_policy_violation_on.jsonl",
+    "media_tweet.jsonl",
+    "mentions_tweet.jsonl",
+    "noflat.jsonl",
+    "quoted_edit.jsonl",
+    "streaming_output_with_error.jsonl",
+    "two_tweets.jsonl",
+    "verified_type.jsonl",
+    "withheld.jsonl",
 )
-TWARC_NOT_TWEETS = {"counts.jsonl": "tweet counts", "lists.jsonl": "lists", "users.jsonl": "users",
-                    "tweets_compliance.jsonl": "compliance", "users_compliance.jsonl": "compliance"}
+TWARC_NOT_TWEETS = {
+    "counts.jsonl": "tweet counts",
+    "lists.jsonl": "lists",
+    "users.jsonl": "users",
+    "tweets_compliance.jsonl": "compliance",
+    "users_compliance.jsonl": "compliance",
+}
 CASSETTES = (
-    "test_client_get_home_timeline.yaml", "test_client_get_quote_tweets.yaml", "test_client_get_tweet.yaml",
-    "test_client_get_tweets.yaml", "test_client_get_users_mentions.yaml", "test_client_search_all_tweets.yaml",
+    "test_client_get_home_timeline.yaml",
+    "test_client_get_quote_tweets.yaml",
+    "test_client_get_tweet.yaml",
+    "test_client_get_tweets.yaml",
+    "test_client_get_users_mentions.yaml",
+    "test_client_search_all_tweets.yaml",
     "test_client_search_recent_tweets.yaml",
 )
 
@@ -80,8 +106,10 @@ def test_tweets_only_in_includes_are_context_messages():
 
 def test_entities_decoded_links_expanded_and_mentions_resolved():
     messages = by_id(read(PAGES)[0])
-    assert messages[REPLY].text == ("@priya_lanner Who wrote these? The usual rabble & hangers-on "
-                                    "https://eastgate-labour.example.org/minutes/2026-03")
+    assert messages[REPLY].text == (
+        "@priya_lanner Who wrote these? The usual rabble & hangers-on "
+        "https://eastgate-labour.example.org/minutes/2026-03"
+    )
     assert messages[ROOT].text.endswith("& comments by Friday <please>")
     assert messages[REPLY].mentions == (PRIYA,) and messages[REPLY].mention_names == ("priya_lanner",)
     # A mention without an id takes it from includes.users.
@@ -145,8 +173,10 @@ def test_auto_detection_and_ids_never_pass_through_floats(tmp_path):
     assert [i.format for i in result.inputs] == ["x-api-v2"]
     assert result.inputs[0].records == 8 and result.inputs[0].rejected == 1
     float_id = tmp_path / "float.jsonl"
-    float_id.write_text('{"data": [{"id": 2.0299053582615022e18, "text": "x", "author_id": "1"}]}\n'
-                        '{"data": [{"id": "2029905358261502168", "text": "y", "author_id": "1"}]}\n')
+    float_id.write_text(
+        '{"data": [{"id": 2.0299053582615022e18, "text": "x", "author_id": "1"}]}\n'
+        '{"data": [{"id": "2029905358261502168", "text": "y", "author_id": "1"}]}\n'
+    )
     messages, sink = read(float_id)
     assert [m.id for m in messages] == [ROOT]
     assert "must never be floats" in sink.problems[0].reason
@@ -187,8 +217,12 @@ def test_truncated_json_wrong_file_and_empty_file_are_clear_errors(tmp_path):
 
 
 def test_bad_tweet_among_good_ones_is_rejected_with_its_position(tmp_path):
-    page = {"data": [{"id": "2029905358261502168", "text": "fine", "author_id": "1"},
-                     {"id": "2029907012390125811", "text": "bad time", "author_id": "1", "created_at": "yesterday"}]}
+    page = {
+        "data": [
+            {"id": "2029905358261502168", "text": "fine", "author_id": "1"},
+            {"id": "2029907012390125811", "text": "bad time", "author_id": "1", "created_at": "yesterday"},
+        ]
+    }
     path = tmp_path / "page.jsonl"
     path.write_text(json.dumps(page) + "\n" + json.dumps({"data": []}) + "\n", encoding="utf-8")
     messages, sink = read(path)
@@ -235,12 +269,18 @@ def raw_tweets(path: Path) -> tuple[dict[str, dict[str, Any]], int, int]:
 def test_twarc_files_every_tweet_is_a_message_or_counted(name):
     path = shared_path(*TWARC, name)
     tweets, bad_lines, errors = raw_tweets(path)
-    retweets = {key for key, t in tweets.items()
-                if any(r.get("type") == "retweeted" for r in t.get("referenced_tweets") or ())}
-    superseded = {key for key, t in tweets.items() if key not in retweets
-                  for later in (t.get("edit_history_tweet_ids") or [key])[
-                      (t.get("edit_history_tweet_ids") or [key]).index(key) + 1:]
-                  if later in tweets}
+    retweets = {
+        key for key, t in tweets.items() if any(r.get("type") == "retweeted" for r in t.get("referenced_tweets") or ())
+    }
+    superseded = {
+        key
+        for key, t in tweets.items()
+        if key not in retweets
+        for later in (t.get("edit_history_tweet_ids") or [key])[
+            (t.get("edit_history_tweet_ids") or [key]).index(key) + 1 :
+        ]
+        if later in tweets
+    }
     messages, sink = read(path)
     found = by_id(messages)
     revisions = {r.id: m for m in messages for r in m.edits}
@@ -250,8 +290,14 @@ def test_twarc_files_every_tweet_is_a_message_or_counted(name):
     assert sink.records == len(tweets) + bad_lines
     assert sum(p.severity == "error" for p in sink.problems) == bad_lines
     retweet_warnings = [p.reason for p in sink.problems if "retweet(s)" in p.reason]
-    assert retweet_warnings == ([f"{len(retweets)} retweet(s) are not messages (a retweet repeats another tweet's "
-                                 "words); they are counted as records only"] if retweets else [])
+    assert retweet_warnings == (
+        [
+            f"{len(retweets)} retweet(s) are not messages (a retweet repeats another tweet's "
+            "words); they are counted as records only"
+        ]
+        if retweets
+        else []
+    )
     assert sum(".errors[" in p.position for p in sink.problems) == errors
     replies = 0
     for key, tweet in tweets.items():
@@ -275,7 +321,8 @@ def test_flat_and_noflat_twarc_files_agree():
     noflat = read(shared_path(*TWARC, "noflat.jsonl"))[0]
     simple = [(m.id, m.author_id, m.author_name, m.text, m.reply_to, m.quote_of, m.context_only) for m in flat]
     assert sorted(simple) == sorted(
-        (m.id, m.author_id, m.author_name, m.text, m.reply_to, m.quote_of, m.context_only) for m in noflat)
+        (m.id, m.author_id, m.author_name, m.text, m.reply_to, m.quote_of, m.context_only) for m in noflat
+    )
 
 
 @pytest.mark.shared_data
@@ -320,8 +367,9 @@ def test_tweepy_responses_every_tweet_is_a_message(name, tmp_path):
     for path in cassette_bodies(name, tmp_path):
         page = json.loads(path.read_text(encoding="utf-8"))
         data = page.get("data") or []
-        tweets = {t["id"] for t in (data if isinstance(data, list) else [data]) + page.get("includes", {}).get(
-            "tweets", [])}
+        tweets = {
+            t["id"] for t in (data if isinstance(data, list) else [data]) + page.get("includes", {}).get("tweets", [])
+        }
         assert x_api_v2.sniff(SourceFile(path))
         messages, sink = read(path)
         assert {m.id for m in messages} == {f"x:{key}" for key in tweets}
@@ -332,9 +380,15 @@ def test_tweepy_responses_every_tweet_is_a_message(name, tmp_path):
 def test_an_error_about_a_user_writes_the_handle_as_an_at_handle_so_it_is_pseudonymised():
     from threadlens.ingest.x_api_v2 import _error_text
 
-    error = {"value": "mallory_m", "detail": "User has been suspended: [mallory_m].", "title": "Forbidden",
-             "resource_type": "user", "resource_id": "mallory_m"}
+    error = {
+        "value": "mallory_m",
+        "detail": "User has been suspended: [mallory_m].",
+        "title": "Forbidden",
+        "resource_type": "user",
+        "resource_id": "mallory_m",
+    }
     assert _error_text(error) == "Forbidden: User has been suspended: [@mallory_m]."
     assert _error_text({**error, "detail": "Suspended."}) == "Forbidden: Suspended. (user @mallory_m)"
-    assert "@" not in _error_text({"value": "20299", "detail": "Could not find tweet [20299].",
-                                   "resource_type": "tweet"})
+    assert "@" not in _error_text(
+        {"value": "20299", "detail": "Could not find tweet [20299].", "resource_type": "tweet"}
+    )

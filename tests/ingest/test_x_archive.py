@@ -91,8 +91,9 @@ def test_owner_from_manifest_when_account_js_is_absent(tmp_path):
 
 def test_entities_decoded_and_tco_links_expanded():
     root = by_id(read(DATA)[0])[ROOT]
-    assert root.text == ("March minutes: https://eastgate-labour.example.org/minutes/2026-03 "
-                         "& comments by Friday <please>")
+    assert root.text == (
+        "March minutes: https://eastgate-labour.example.org/minutes/2026-03 & comments by Friday <please>"
+    )
 
 
 def test_replies_and_mentions_are_linked():
@@ -209,8 +210,10 @@ def test_a_bad_record_is_reported_and_the_good_ones_kept(tmp_path):
     messages, sink = read(data)
     assert [m.id for m in messages] == EXPECTED_IDS
     errors = [p for p in sink.problems if p.severity == "error"]
-    assert sorted((p.position, p.path) for p in errors) == [("$[0].tweet", str(data / "tweets.js")),
-                                                            ("$[1]", str(data / "tweets.js"))]
+    assert sorted((p.position, p.path) for p in errors) == [
+        ("$[0].tweet", str(data / "tweets.js")),
+        ("$[1]", str(data / "tweets.js")),
+    ]
     assert any("created_at" in p.reason for p in errors)
     assert sink.records == 9
     with pytest.raises(InputError) as caught:

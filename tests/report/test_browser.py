@@ -10,8 +10,13 @@ from tests.report.sample_case import with_unrelated_conversations
 from threadlens.report.html import write_html
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 pytestmark = [
     pytest.mark.browser,
@@ -68,8 +73,12 @@ def _boxes(page, selector: str) -> list[dict]:
 
 
 def _overlap(a: dict, b: dict) -> bool:
-    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
-            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
 
 
 def test_the_disputed_conversation_spans_at_least_half_the_plot(case_page):
@@ -82,11 +91,13 @@ def test_the_disputed_conversation_spans_at_least_half_the_plot(case_page):
 
 def test_no_two_text_labels_overlap(case_page):
     for figure in ("thread-graph-1", "overview"):
-        labels = _boxes(case_page, f"#{figure} .annotation-text, #{figure} .xtick text, #{figure} .ytick text, "
-                                   f"#{figure} .textpoint text")
+        labels = _boxes(
+            case_page,
+            f"#{figure} .annotation-text, #{figure} .xtick text, #{figure} .ytick text, #{figure} .textpoint text",
+        )
         assert labels
         for index, first in enumerate(labels):
-            for second in labels[index + 1:]:
+            for second in labels[index + 1 :]:
                 assert not _overlap(first, second), (figure, first, second)
     assert len(_boxes(case_page, "#thread-graph-1 .annotation-text")) == 3  # P1, R1 and A1 all placed
 
@@ -119,7 +130,7 @@ def test_hostile_payloads_stay_text(opened):
             for point in range(count):
                 page.evaluate(f"Plotly.Fx.hover('{figure}', [{{curveNumber: {trace}, pointNumber: {point}}}])")
     assert page.evaluate("typeof window.__pwned") == "undefined"
-    assert page.evaluate("document.querySelectorAll('img[src=\"x\"], a[href^=\"javascript\"]').length") == 0
+    assert page.evaluate('document.querySelectorAll(\'img[src="x"], a[href^="javascript"]\').length') == 0
     assert page.evaluate("document.scripts.length") == 3  # the figures' JSON, plotly.js and the page's own
     body = page.inner_text("body")
     assert "<script>window.__pwned=1</script>" in body

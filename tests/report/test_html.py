@@ -45,8 +45,9 @@ def test_message_text_is_escaped_everywhere(sample_case):
     assert "</script><!--" not in page
     assert "\u2028" not in page.split('id="threadlens-figures">')[1]
     assert html.escape(SCRIPT_PAYLOAD) in page  # shown as text in the tables
-    hover = " ".join(text for figure in _figures(page).values() for trace in figure["data"]
-                     for text in trace.get("hovertext", []))
+    hover = " ".join(
+        text for figure in _figures(page).values() for trace in figure["data"] for text in trace.get("hovertext", [])
+    )
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in hover
     assert "<img" not in hover
     assert "<b>Trots</b>" in hover  # evidence marked with plotly's own markup, after escaping
@@ -90,13 +91,15 @@ def test_chain_comes_first_side_by_side_with_its_texts_and_the_comparison(sample
     page = render_html(sample_case)
     chain = page.index('class="chain"')
     assert chain < page.index("Findings: who escalated first") < page.index('id="overview"')
-    block = page[chain:page.index("</div></div>", chain)]
+    block = page[chain : page.index("</div></div>", chain)]
     for role in ("Provocation", "Reaction", "Accusation"):
         assert role in block
     assert "<mark" in block and "dogs</mark>" in block
     assert "Everyone see this? alice_h is being" in page[chain:]
-    assert ("The reaction (level 2 rude, by alice_h) came 4.0 min after a level 3 abusive provocation by bob_k "
-            "aimed at its author; the accusation came 5.0 min after the reaction, from the provoker (bob_k).") in page
+    assert (
+        "The reaction (level 2 rude, by alice_h) came 4.0 min after a level 3 abusive provocation by bob_k "
+        "aimed at its author; the accusation came 5.0 min after the reaction, from the provoker (bob_k)."
+    ) in page
     assert "accuser is the provoker (bob_k)" in page
 
 
@@ -104,14 +107,14 @@ def test_civil_messages_show_no_marks_and_lowering_evidence_has_its_own_style(sa
     from threadlens.model import Evidence
 
     civil = sample_case.scores["reddit:t1_a1"]
-    sample_case.scores["reddit:t1_a1"] = replace(civil, evidence=(
-        Evidence(0, 7, "Council", "model", "council", 0.2),))
+    sample_case.scores["reddit:t1_a1"] = replace(civil, evidence=(Evidence(0, 7, "Council", "model", "council", 0.2),))
     rude = sample_case.scores["reddit:t1_a2"]
-    sample_case.scores["reddit:t1_a2"] = replace(rude, evidence=(*rude.evidence, Evidence(
-        4, 8, "dare", "rule", "reported speech", -0.1)))
+    sample_case.scores["reddit:t1_a2"] = replace(
+        rude, evidence=(*rude.evidence, Evidence(4, 8, "dare", "rule", "reported speech", -0.1))
+    )
     page = render_html(sample_case)
     text = page.index("Council meeting tonight")
-    row = page[page.rindex("<tr", 0, text):page.index("</tr>", text)]
+    row = page[page.rindex("<tr", 0, text) : page.index("</tr>", text)]
     assert "<mark" not in row
     assert "no hostile language found" in row
     assert '<span class="lowers" title="lowers the score">dare</span>' in page
@@ -130,7 +133,7 @@ def test_score_spans_are_highlighted_exactly_when_the_scorer_gives_them(sample_c
 
 def test_messages_are_listed_open_with_chain_roles_marked(sample_case):
     page = render_html(sample_case)
-    messages = page[page.index("<h2>Messages</h2>"):]
+    messages = page[page.index("<h2>Messages</h2>") :]
     assert "<details>" not in messages
     assert messages.count('class="in-chain"') == 3
     assert '<span class="role">P1</span>' in messages
@@ -138,7 +141,7 @@ def test_messages_are_listed_open_with_chain_roles_marked(sample_case):
 
 def test_participants_show_roles_and_the_message_that_reached_the_highest_level(sample_case):
     page = render_html(sample_case)
-    section = page[page.index("<h2>Participants</h2>"):page.index('id="participant-strip"')]
+    section = page[page.index("<h2>Participants</h2>") : page.index('id="participant-strip"')]
     assert "escalated first (#3)" in section and "reacted (#5) to a provocation (#3)" in section
     assert "3 abusive (#3)" in section and "2 rude (#5)" in section
     assert "accused the reactor (#6)" in section

@@ -79,8 +79,15 @@ def test_pages_are_numbered_and_provenance_is_complete(pages):
     for number, page in enumerate(pages, start=1):
         assert f"page {number} of {total}" in page
     appendix = pages[-1]
-    for expected in ("Provenance", INPUT_SHA, DEFINITION_SHA, "reddit-json", "threadlens 0.1.0", "HR-2024-017",
-                     "Generated"):
+    for expected in (
+        "Provenance",
+        INPUT_SHA,
+        DEFINITION_SHA,
+        "reddit-json",
+        "threadlens 0.1.0",
+        "HR-2024-017",
+        "Generated",
+    ):
         assert expected in appendix
 
 

@@ -24,8 +24,11 @@ def _record(folder: Path, inputs: list[dict], definition: dict | None = None, **
     own.mkdir(exist_ok=True)
     (own / "definition.toml").write_text('[definition]\nname = "panel"\nversion = "1"\n', encoding="utf-8")
     chosen = load_definition(own)
-    record = {"definition": definition or {"name": chosen.name, "sha256": chosen.sha256},
-              "inputs": inputs, "options": {"format": "auto", "definition": str(own), **options}}
+    record = {
+        "definition": definition or {"name": chosen.name, "sha256": chosen.sha256},
+        "inputs": inputs,
+        "options": {"format": "auto", "definition": str(own), **options},
+    }
     (folder / "findings.json").write_text(json.dumps(record), encoding="utf-8")
 
 
@@ -83,8 +86,9 @@ def test_report_command_regenerates_the_reports(tmp_path):
     shutil.copytree(SAMPLES / "pra-x-archive", sample)
     out = tmp_path / "out"
     runner = CliRunner()
-    analysed = runner.invoke(app, ["analyse", str(sample), "--consent", str(sample / "submission.toml"),
-                                   "--out", str(out)])
+    analysed = runner.invoke(
+        app, ["analyse", str(sample), "--consent", str(sample / "submission.toml"), "--out", str(out)]
+    )
     assert analysed.exit_code == 0, analysed.output
     (out / "report.html").unlink()
     (out / "timeline.pdf").unlink(missing_ok=True)

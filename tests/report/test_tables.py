@@ -14,10 +14,30 @@ from threadlens.model import Case, InputFile, ReadResult
 from threadlens.report.tables import SCHEMA_VERSION, findings_document, findings_json, messages_frame, write_tables
 from threadlens.thread import build_graph
 
-ESCALATION_FIELDS = {"message_id", "author", "created_at", "level", "level_name", "parent_id", "parent_level", "step",
-                     "reasons", "margin", "inconclusive", "branch"}
-CHAIN_FIELDS = {"provocation", "reaction", "accusation", "authors", "times", "gaps_seconds", "accuser_role",
-                "cross_conversation"}
+ESCALATION_FIELDS = {
+    "message_id",
+    "author",
+    "created_at",
+    "level",
+    "level_name",
+    "parent_id",
+    "parent_level",
+    "step",
+    "reasons",
+    "margin",
+    "inconclusive",
+    "branch",
+}
+CHAIN_FIELDS = {
+    "provocation",
+    "reaction",
+    "accusation",
+    "authors",
+    "times",
+    "gaps_seconds",
+    "accuser_role",
+    "cross_conversation",
+}
 
 
 def analysed_case() -> Case:
@@ -28,8 +48,13 @@ def analysed_case() -> Case:
     graph = build_graph(messages)
     findings = analyse(graph, scores, load_definition())
     read = ReadResult(messages=messages, inputs=[InputFile("thread.jsonl", "0" * 64, "jsonl", 5, 5, 0)])
-    return Case(read=read, graph=graph, scores=scores, findings=findings,
-                options={"format": "auto", "strict": False, "reveal": False, "pseudonymised": False})
+    return Case(
+        read=read,
+        graph=graph,
+        scores=scores,
+        findings=findings,
+        options={"format": "auto", "strict": False, "reveal": False, "pseudonymised": False},
+    )
 
 
 def test_findings_json_is_byte_identical_on_rerun():
@@ -48,15 +73,29 @@ def test_findings_document_has_the_documented_fields(sample_case):
     assert document["schema_version"] == SCHEMA_VERSION
     assert document["tool"]["name"] == "threadlens"
     assert set(document["definition"]) == {"name", "sha256", "version"}
-    assert document["inputs"][0] == {"path": "export/council.json", "sha256": "3f" * 32, "format": "reddit-json",
-                                      "records": 8, "messages": 7, "rejected": 1}
+    assert document["inputs"][0] == {
+        "path": "export/council.json",
+        "sha256": "3f" * 32,
+        "format": "reddit-json",
+        "records": 8,
+        "messages": 7,
+        "rejected": 1,
+    }
     assert document["options"]["pseudonymised"] is True
     assert document["consent"]["case"] == "HR-2024-017"
     assert document["problems"]["count"] == 1
     assert set(document["problems"]["items"][0]) == {"path", "position", "reason", "severity"}
     [conversation] = document["conversations"]
-    assert set(conversation) == {"id", "messages", "first_escalation", "branch_escalations", "chains",
-                                 "completeness", "inconclusive", "inconclusive_reasons"}
+    assert set(conversation) == {
+        "id",
+        "messages",
+        "first_escalation",
+        "branch_escalations",
+        "chains",
+        "completeness",
+        "inconclusive",
+        "inconclusive_reasons",
+    }
     assert set(conversation["first_escalation"]) == ESCALATION_FIELDS
     assert conversation["first_escalation"]["created_at"] == "2024-03-01T18:05:00Z"
     assert set(conversation["chains"][0]) == CHAIN_FIELDS

@@ -13,7 +13,7 @@ from tests.report.test_tables import analysed_case
 from threadlens.model import Conflict, Revision
 from threadlens.report.tables import findings_document, spreadsheet_safe, write_tables
 
-PAYLOADS = ("=HYPERLINK(\"http://evil\",\"x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tTAB", "\rCR")
+PAYLOADS = ('=HYPERLINK("http://evil","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tTAB", "\rCR")
 
 
 def with_payloads(case):
@@ -26,8 +26,14 @@ def with_payloads(case):
 
 def test_spreadsheet_safe_prefixes_formula_starts_only():
     assert [spreadsheet_safe(value) for value in PAYLOADS] == ["'" + value for value in PAYLOADS]
-    assert [spreadsheet_safe(value) for value in ("fine", "a=b", "", None, 3, -1.5)] == ["fine", "a=b", "", None, 3,
-                                                                                          -1.5]
+    assert [spreadsheet_safe(value) for value in ("fine", "a=b", "", None, 3, -1.5)] == [
+        "fine",
+        "a=b",
+        "",
+        None,
+        3,
+        -1.5,
+    ]
 
 
 def test_messages_csv_escapes_formula_cells_and_parquet_keeps_them_exact(tmp_path):

@@ -7,9 +7,17 @@ from rich.console import Console
 from tests.report.sample_case import build_sample_case
 from threadlens.report.terminal import chain_lines, conversations_table, findings_table, short_id
 
-SUMMARY = {"conversation_id": "x:2028818216587677735", "messages": 10, "participants": 4,
-           "first": "2026-03-03T13:02:11Z", "last": "2026-03-03T14:10:44Z", "depth": 5, "missing_parents": 0,
-           "edited": 0, "deleted": 0}
+SUMMARY = {
+    "conversation_id": "x:2028818216587677735",
+    "messages": 10,
+    "participants": 4,
+    "first": "2026-03-03T13:02:11Z",
+    "last": "2026-03-03T14:10:44Z",
+    "depth": 5,
+    "missing_parents": 0,
+    "edited": 0,
+    "deleted": 0,
+}
 
 
 def _render(renderable, width: int) -> list[str]:

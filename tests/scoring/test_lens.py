@@ -79,11 +79,13 @@ def test_accusation_is_not_hostility():
 
 def test_rules_stack_an_accusation_or_a_report_does_not_hide_an_insult():
     """Quotation, reported speech and accusation language discount only the words they cover."""
-    quoted_back, insulting_accusation, capitals = score_texts([
-        "So come and call me a weasel to my face, you gutless old windbag",
-        "how dare you call me vermin, you nasty little man",
-        "YOU ARE A SPITEFUL LITTLE TROLL",
-    ])
+    quoted_back, insulting_accusation, capitals = score_texts(
+        [
+            "So come and call me a weasel to my face, you gutless old windbag",
+            "how dare you call me vermin, you nasty little man",
+            "YOU ARE A SPITEFUL LITTLE TROLL",
+        ]
+    )
     for score in (quoted_back, insulting_accusation, capitals):
         assert score.accusation and score.hostile and "insult" in score.categories
     covered = [e for e in quoted_back.evidence if e.name == "quoted or reported, so not counted"]

@@ -57,16 +57,18 @@ def analyse(
     for key, ids in graph.conversations().items():
         own = tuple(chain for chain in chains if thread.conversation(chain.provocation) == key)
         reasons = inconclusive_reasons(thread, ids, first.get(key), own, conflicted)
-        conversations.append(ConversationFindings(
-            conversation_id=key,
-            message_ids=tuple(ids),
-            first_escalation=first.get(key),
-            branch_escalations=tuple(per_branch.get(key, ())),
-            chains=own,
-            completeness=graph.completeness()[key],
-            inconclusive=bool(reasons),
-            inconclusive_reasons=reasons,
-        ))
+        conversations.append(
+            ConversationFindings(
+                conversation_id=key,
+                message_ids=tuple(ids),
+                first_escalation=first.get(key),
+                branch_escalations=tuple(per_branch.get(key, ())),
+                chains=own,
+                completeness=graph.completeness()[key],
+                inconclusive=bool(reasons),
+                inconclusive_reasons=reasons,
+            )
+        )
     return Findings(
         definition=chosen.ref,
         scorer=_scorer_name(scores),

@@ -60,12 +60,17 @@ def find_reactions(thread: ScoredThread, events: list[Escalation], rules: Rules)
 
 def find_chains(thread: ScoredThread, reactions: dict[str, Escalation], rules: Rules) -> list[Chain]:
     """Every provocation → reaction → accusation chain, in the order of their provocations, then reactions."""
-    accusations = {key: quoted_spans(thread.message(key).text, rules.min_quoted_chars)
-                   for key in thread.judged() if thread.scores[key].accusation}
+    accusations = {
+        key: quoted_spans(thread.message(key).text, rules.min_quoted_chars)
+        for key in thread.judged()
+        if thread.scores[key].accusation
+    }
     chains = []
     for reaction, provocation in reactions.items():
-        accusation = next((key for key, spans in accusations.items()
-                           if _accuses(thread, key, spans, reaction, provocation, rules)), None)
+        accusation = next(
+            (key for key, spans in accusations.items() if _accuses(thread, key, spans, reaction, provocation, rules)),
+            None,
+        )
         if accusation is not None:
             chains.append(_chain(thread, provocation, reaction, accusation))
     return sorted(chains, key=lambda chain: (thread.order_key(chain.provocation), thread.order_key(chain.reaction)))

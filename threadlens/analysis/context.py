@@ -40,8 +40,10 @@ class ContextReading:
 def load_context_rules(definition: Definition) -> ContextRules:
     """The ``[context]`` rules (an empty table turns contextual reading off)."""
     table = definition.section("context")
-    phrases = {key: tuple(_words(p) or p for p in table.get(key, ())) for key in
-               ("mocking_markers", "sarcasm_openings", "challenges")}
+    phrases = {
+        key: tuple(_words(p) or p for p in table.get(key, ()))
+        for key in ("mocking_markers", "sarcasm_openings", "challenges")
+    }
     return ContextRules(level=int(table.get("level", 2)), echo_words=int(table.get("echo_words", 3)), **phrases)
 
 

@@ -37,20 +37,23 @@ def escalation_events(thread: ScoredThread, rules: Rules) -> list[Escalation]:
             continue
         parent_level = None if responds_to is None or responds_to in unknown else thread.level(responds_to)
         message = thread.message(key)
-        events.append(Escalation(
-            message_id=key,
-            author_id=message.author_id,
-            created_at=message.created_at,
-            level=level,
-            parent_id=responds_to,
-            parent_level=parent_level,
-            step=step,
-            reasons=_reasons(score, level, thread.context.get(key), responds_to, parent_level, baseline, step,
-                             unknown),
-            margin=round(score.value - rules.threshold_value, 4),
-            inconclusive=bool(unknown),
-            branch=thread.branch(key),
-        ))
+        events.append(
+            Escalation(
+                message_id=key,
+                author_id=message.author_id,
+                created_at=message.created_at,
+                level=level,
+                parent_id=responds_to,
+                parent_level=parent_level,
+                step=step,
+                reasons=_reasons(
+                    score, level, thread.context.get(key), responds_to, parent_level, baseline, step, unknown
+                ),
+                margin=round(score.value - rules.threshold_value, 4),
+                inconclusive=bool(unknown),
+                branch=thread.branch(key),
+            )
+        )
     return events
 
 
@@ -71,23 +74,31 @@ def first_escalations(
 
 
 def _reasons(
-    score: Score, level: int, context: ContextReading | None, responds_to: str | None, parent_level: int | None,
-    baseline: int, step: int, unknown: list[str],
+    score: Score,
+    level: int,
+    context: ContextReading | None,
+    responds_to: str | None,
+    parent_level: int | None,
+    baseline: int,
+    step: int,
+    unknown: list[str],
 ) -> tuple[str, ...]:
     """Why a message counts as an escalation, in words a panel can check."""
     named = f"level {level} {LEVEL_NAMES[level]}"
     if responds_to is None:
         reasons = [f"{named} as the conversation's first message (step +{step})"]
     elif parent_level is None:
-        reasons = [f"{named} in reply to {responds_to}, whose content is unknown (step +{step} counted from "
-                   f"level {baseline})"]
+        reasons = [
+            f"{named} in reply to {responds_to}, whose content is unknown (step +{step} counted from level {baseline})"
+        ]
     else:
         reasons = [f"{named} after a {LEVEL_NAMES[parent_level]} message (level {parent_level}, step +{step})"]
     if parent_level is not None and baseline > parent_level:
         reasons.append(f"above the branch's recent context, which peaks at level {baseline}")
     if context is not None:
-        reasons.append(f"read as a reply to {responds_to}: {context.reason} (on its own: level {score.level} "
-                       f"{score.level_name})")
+        reasons.append(
+            f"read as a reply to {responds_to}: {context.reason} (on its own: level {score.level} {score.level_name})"
+        )
     reasons.extend(evidence_summary(score))
     if unknown:
         reasons.append("missing or deleted before it: " + ", ".join(unknown))

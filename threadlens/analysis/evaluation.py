@@ -86,9 +86,12 @@ def read_toxichat(path: str | Path) -> list[LabelledChain]:
             labels = [turn["offense_label"] for turn in turns]
             texts = [html.unescape(str(turn["text"])).strip() for turn in turns]
         except (KeyError, TypeError) as error:
-            raise InputError(f"not a ToxiChat chain ({error!r} is missing or malformed)", path=src.display,
-                             position=f"line {line}", expected="an object with reddit_thread turns, each with "
-                             "text and offense_label") from None
+            raise InputError(
+                f"not a ToxiChat chain ({error!r} is missing or malformed)",
+                path=src.display,
+                position=f"line {line}",
+                expected="an object with reddit_thread turns, each with text and offense_label",
+            ) from None
         conversation = f"generic:toxichat-{line}"
         messages = tuple(
             Message(
@@ -111,8 +114,9 @@ def read_toxichat(path: str | Path) -> list[LabelledChain]:
 
 def score_first_escalations(chains: list[LabelledChain], findings: Findings) -> EscalationEval:
     """Compare each chain's first offensive turn with the first escalation in ``findings``."""
-    reported = {c.conversation_id: c.first_escalation.message_id if c.first_escalation else None
-                for c in findings.conversations}
+    reported = {
+        c.conversation_id: c.first_escalation.message_id if c.first_escalation else None for c in findings.conversations
+    }
     result = EscalationEval()
     for chain in chains:
         turns = {m.id: str(turn) for turn, m in enumerate(chain.messages, start=1)}

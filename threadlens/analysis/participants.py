@@ -34,18 +34,20 @@ def summarise_participants(
     for author, keys in written.items():
         judged = [key for key in keys if not thread.is_unknown(key)]
         levels = [thread.scores[key].level for key in judged]
-        participants.append(Participant(
-            author_id=author,
-            author_name=thread.message(keys[0]).author_name,
-            messages=len(keys),
-            max_level=max(levels, default=0),
-            mean_level=round(sum(levels) / len(levels), 4) if levels else 0.0,
-            first_hostile=next((key for key in judged if thread.scores[key].hostile), None),
-            escalations=escalations[author],
-            reactions=reacted[author],
-            accusations_made=made[author],
-            accusations_received=received[author],
-        ))
+        participants.append(
+            Participant(
+                author_id=author,
+                author_name=thread.message(keys[0]).author_name,
+                messages=len(keys),
+                max_level=max(levels, default=0),
+                mean_level=round(sum(levels) / len(levels), 4) if levels else 0.0,
+                first_hostile=next((key for key in judged if thread.scores[key].hostile), None),
+                escalations=escalations[author],
+                reactions=reacted[author],
+                accusations_made=made[author],
+                accusations_received=received[author],
+            )
+        )
     return participants
 
 

@@ -54,15 +54,21 @@ def level_floor(definition: Definition, level: int) -> float:
     decides whether a message is hostile at all)."""
     hostile_from = definition.section("levels").get("hostile_from")
     if isinstance(hostile_from, bool) or not isinstance(hostile_from, int | float) or not 0 < hostile_from < 1:
-        raise ConfigError(f"[levels] hostile_from is {hostile_from!r}", path=str(definition.path / "definition.toml"),
-                          expected="a number between 0 and 1")
+        raise ConfigError(
+            f"[levels] hostile_from is {hostile_from!r}",
+            path=str(definition.path / "definition.toml"),
+            expected="a number between 0 and 1",
+        )
     return float(hostile_from) if level >= 2 else 0.0
 
 
 def _value(table: dict[str, Any], key: str, where: str) -> Any:
     if key not in table:
-        raise ConfigError(f"escalation rules have no {key!r}", path=where,
-                          hint="Copy the key from config/definitions/default/escalation.toml")
+        raise ConfigError(
+            f"escalation rules have no {key!r}",
+            path=where,
+            hint="Copy the key from config/definitions/default/escalation.toml",
+        )
     return table[key]
 
 

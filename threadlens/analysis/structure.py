@@ -17,9 +17,7 @@ _ANY_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # stands in for a missing time ins
 class ScoredThread:
     """A thread graph with the scores of its messages, and its links and order looked up once."""
 
-    def __init__(
-        self, graph: ThreadGraph, scores: dict[str, Score], context: ContextRules | None = None
-    ) -> None:
+    def __init__(self, graph: ThreadGraph, scores: dict[str, Score], context: ContextRules | None = None) -> None:
         self.graph = graph
         self.scores = scores
         self._links: dict[str, dict[str, str]] = {"reply": {}, "quote": {}}

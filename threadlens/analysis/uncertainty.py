@@ -16,7 +16,10 @@ from threadlens.model import Chain, Escalation
 
 
 def inconclusive_reasons(
-    thread: ScoredThread, message_ids: list[str], first: Escalation | None, chains: tuple[Chain, ...] = (),
+    thread: ScoredThread,
+    message_ids: list[str],
+    first: Escalation | None,
+    chains: tuple[Chain, ...] = (),
     conflicted: Collection[str] = (),
 ) -> tuple[str, ...]:
     """Why the first escalation of the conversation made of ``message_ids`` (or its ``chains``) might be another
@@ -47,6 +50,7 @@ def inconclusive_reasons(
     resting |= {key for chain in chains for key in (chain.provocation, chain.reaction, chain.accusation)}
     disputed = sorted(key for key in resting if key in conflicted)
     if disputed:
-        reasons.append(f"the sources disagree on the text or author of {', '.join(disputed)}, which the findings "
-                       "rest on")
+        reasons.append(
+            f"the sources disagree on the text or author of {', '.join(disputed)}, which the findings rest on"
+        )
     return tuple(reasons)

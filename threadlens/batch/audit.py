@@ -90,27 +90,32 @@ class AuditLog:
         """
         if not cases.is_dir():
             return []
-        logged = {(event.get("submission"), event.get("analysed_in_run") or event.get("run"))
-                  for event in self.events() if event.get("event") == "submission" and event.get("status") == "ok"}
+        logged = {
+            (event.get("submission"), event.get("analysed_in_run") or event.get("run"))
+            for event in self.events()
+            if event.get("event") == "submission" and event.get("status") == "ok"
+        }
         recovered = []
         for folder in sorted(p for p in cases.iterdir() if p.is_dir() and not p.name.startswith(".")):
             done = done_record(folder)
             if done is None or not done.get("run") or (folder.name, done["run"]) in logged:
                 continue
-            self.write({
-                "event": "submission",
-                "run": run_id,
-                "submission": folder.name,
-                "case_id": done.get("case_id"),
-                "status": "ok",
-                "reason": f"analysed (recovered): finished at {done.get('finished_at')} by run {done['run']}, "
-                          "which was interrupted before logging it",
-                "analysed_in_run": done["run"],
-                "fingerprint": done.get("fingerprint"),
-                "counts": done.get("counts"),
-                "tool_version": done.get("tool_version"),
-                "output": str(folder),
-            })
+            self.write(
+                {
+                    "event": "submission",
+                    "run": run_id,
+                    "submission": folder.name,
+                    "case_id": done.get("case_id"),
+                    "status": "ok",
+                    "reason": f"analysed (recovered): finished at {done.get('finished_at')} by run {done['run']}, "
+                    "which was interrupted before logging it",
+                    "analysed_in_run": done["run"],
+                    "fingerprint": done.get("fingerprint"),
+                    "counts": done.get("counts"),
+                    "tool_version": done.get("tool_version"),
+                    "output": str(folder),
+                }
+            )
             recovered.append(folder.name)
         return recovered
 

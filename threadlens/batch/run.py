@@ -64,15 +64,29 @@ def _analyse(job: dict[str, Any]) -> dict[str, Any]:
     temp = final.with_name(f".{final.name}.{secrets.token_hex(4)}.tmp")
     try:
         try:
-            case = analyse_case(job["paths"], temp, consent=job["manifest"], allow_unconsented=job["manifest"] is None,
-                                case_id=job["case_id"], definition=chosen, reveal=job["reveal"],
-                                key_dir=job["key_dir"], html=job["html"], pdf=job["pdf"],
-                                today=date.fromisoformat(job["today"]))
+            case = analyse_case(
+                job["paths"],
+                temp,
+                consent=job["manifest"],
+                allow_unconsented=job["manifest"] is None,
+                case_id=job["case_id"],
+                definition=chosen,
+                reveal=job["reveal"],
+                key_dir=job["key_dir"],
+                html=job["html"],
+                pdf=job["pdf"],
+                today=date.fromisoformat(job["today"]),
+            )
         except NothingRead as error:
             problems = _problems(error.read.problems)
             first = next((p for p in problems if p["severity"] == "error"), None)
-            return {"status": "failed", "reason": str(error), "output": "", "file": first["file"] if first else "",
-                    "problems": problems}
+            return {
+                "status": "failed",
+                "reason": str(error),
+                "output": "",
+                "file": first["file"] if first else "",
+                "problems": problems,
+            }
         problems = _problems(case.read.problems) + _scope_problems(case, job["manifest"])
         atomic_write_bytes(temp / CONVERSATIONS, parquet_bytes(conversations_frame(case)))
         counts = _counts(case)

@@ -130,7 +130,7 @@ def require_consent(path: str | Path | None, *, platform: str, clock: Clock) -> 
             f"the consent record names no party's {platform} handle, so it does not cover collection on {platform}",
             path=manifest.path,
             position="parties",
-            hint=f"Add the consenting parties' {platform} handles, e.g. handles = {{ {platform} = \"@name\" }}",
+            hint=f'Add the consenting parties\' {platform} handles, e.g. handles = {{ {platform} = "@name" }}',
         )
     return manifest.record()
 
@@ -139,8 +139,10 @@ def countdown(seconds: float, *, reason: str, clock: Clock, console: Console) ->
     """Wait ``seconds`` on ``clock``, showing what is awaited and how long is left."""
     seconds = max(0.0, seconds)
     resume = clock.now() + seconds
-    console.print(Text(reason, style="yellow") + Text(f": waiting {math.ceil(seconds)} s, until {utc_iso(resume)}"),
-                  highlight=False)
+    console.print(
+        Text(reason, style="yellow") + Text(f": waiting {math.ceil(seconds)} s, until {utc_iso(resume)}"),
+        highlight=False,
+    )
     with console.status(Text(f"{reason}: {math.ceil(seconds)} s left")) as status:
         while (left := resume - clock.now()) > 0:
             status.update(Text(f"{reason}: {math.ceil(left)} s left"))

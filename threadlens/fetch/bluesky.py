@@ -72,18 +72,28 @@ def fetch_thread(
     )
     with collection:
         if login:
-            collection.call(lambda: client.login(handle, password, fetch_bsky_profile=False),
-                            endpoint="POST com.atproto.server.createSession", params={"identifier": handle},
-                            classify=classify)
+            collection.call(
+                lambda: client.login(handle, password, fetch_bsky_profile=False),
+                endpoint="POST com.atproto.server.createSession",
+                params={"identifier": handle},
+                classify=classify,
+            )
         if not author.startswith("did:"):
-            resolved = collection.call(lambda: client.resolve_handle(author),
-                                       endpoint="GET com.atproto.identity.resolveHandle",
-                                       params={"handle": author}, classify=classify)
+            resolved = collection.call(
+                lambda: client.resolve_handle(author),
+                endpoint="GET com.atproto.identity.resolveHandle",
+                params={"handle": author},
+                classify=classify,
+            )
             author = resolved.did
         uri = f"at://{author}/app.bsky.feed.post/{rkey}"
         params = {"uri": uri, "depth": depth, "parentHeight": parent_height}
-        response = collection.call(lambda: _get_post_thread(client, params),
-                                   endpoint="GET app.bsky.feed.getPostThread", params=params, classify=classify)
+        response = collection.call(
+            lambda: _get_post_thread(client, params),
+            endpoint="GET app.bsky.feed.getPostThread",
+            params=params,
+            classify=classify,
+        )
         collection.write_page(response.content)
     assert collection.result is not None
     return collection.result
@@ -112,14 +122,23 @@ def classify(error: BaseException) -> Failure | None:
         reset = response.headers.get("ratelimit-reset") if response is not None else None
         return Failure("rate-limit", "Bluesky rate limit reached (429)", reset_at=float(reset) if reset else None)
     if isinstance(error, exceptions.UnauthorizedError):
-        return Failure("fatal", f"Bluesky refused the request ({error})",
-                       hint=f"Check {HANDLE_VARIABLE} and {PASSWORD_VARIABLE} (an app password, not the account's)")
+        return Failure(
+            "fatal",
+            f"Bluesky refused the request ({error})",
+            hint=f"Check {HANDLE_VARIABLE} and {PASSWORD_VARIABLE} (an app password, not the account's)",
+        )
     if isinstance(error, exceptions.BadRequestError):
-        return Failure("fatal", f"Bluesky rejected the request ({error})",
-                       hint="Check the post URI; the post may be deleted or its author blocked")
+        return Failure(
+            "fatal",
+            f"Bluesky rejected the request ({error})",
+            hint="Check the post URI; the post may be deleted or its author blocked",
+        )
     if isinstance(error, exceptions.NetworkError):
-        return Failure("transient", f"could not reach Bluesky ({network_reason(error)})",
-                       hint="Check the network connection and try again")
+        return Failure(
+            "transient",
+            f"could not reach Bluesky ({network_reason(error)})",
+            hint="Check the network connection and try again",
+        )
     if isinstance(error, exceptions.RequestException):
         status = response.status_code if response is not None else 0
         return Failure("transient" if status >= 500 else "fatal", f"Bluesky answered {error}")

@@ -72,13 +72,19 @@ def fetch_thread(
         secrets=(token,) if token else (),
     )
     if not token:
-        collection.note(f"{TOKEN_VARIABLE} was not set: fetched without logging in, so the instance may have "
-                        "returned fewer descendants and no private replies")
+        collection.note(
+            f"{TOKEN_VARIABLE} was not set: fetched without logging in, so the instance may have "
+            "returned fewer descendants and no private replies"
+        )
     with bodies, collection:
         status_body = _get(collection, bodies, f"GET /api/v1/statuses/{status_id}", lambda: client.status(status_id))
         try:
-            context = _get(collection, bodies, f"GET /api/v1/statuses/{status_id}/context",
-                           lambda: client.status_context(status_id))
+            context = _get(
+                collection,
+                bodies,
+                f"GET /api/v1/statuses/{status_id}/context",
+                lambda: client.status_context(status_id),
+            )
         except FetchError:
             collection.write_page(status_body)
             raise
@@ -128,17 +134,29 @@ class _RawBodies:
         if isinstance(error, errors.MastodonRatelimitError):
             return Failure("rate-limit", "Mastodon rate limit reached (429)", reset_at=self._reset_at())
         if isinstance(error, errors.MastodonNetworkError):
-            return Failure("transient", f"could not reach the instance ({network_reason(error)})",
-                           hint="Check the network connection and the instance URL")
+            return Failure(
+                "transient",
+                f"could not reach the instance ({network_reason(error)})",
+                hint="Check the network connection and the instance URL",
+            )
         if isinstance(error, errors.MastodonServerError):
-            return Failure("transient", f"the instance had a server error ({_status(error)})",
-                           hint="The instance is having trouble; try again later")
+            return Failure(
+                "transient",
+                f"the instance had a server error ({_status(error)})",
+                hint="The instance is having trouble; try again later",
+            )
         if isinstance(error, errors.MastodonUnauthorizedError):
-            return Failure("fatal", f"the instance rejected the access token (401){_detail(error)}",
-                           hint=f"Check {TOKEN_VARIABLE} holds a valid token for this instance")
+            return Failure(
+                "fatal",
+                f"the instance rejected the access token (401){_detail(error)}",
+                hint=f"Check {TOKEN_VARIABLE} holds a valid token for this instance",
+            )
         if isinstance(error, errors.MastodonNotFoundError):
-            return Failure("fatal", f"status not found (404){_detail(error)}",
-                           hint="Check the status id and instance; the status may be deleted or not visible")
+            return Failure(
+                "fatal",
+                f"status not found (404){_detail(error)}",
+                hint="Check the status id and instance; the status may be deleted or not visible",
+            )
         if isinstance(error, errors.MastodonAPIError):
             status = _status(error)
             hint = "The token may lack the read:statuses scope, or the instance blocks this" if status == 403 else None

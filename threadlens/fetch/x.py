@@ -100,8 +100,10 @@ def fetch_conversation(
         tweets = _TweetIndex()
         _search(client, collection, tweets, query, archive=archive)
         if not tweets.have:
-            collection.note(f"the search found no tweets in conversation {conversation_id}"
-                            + ("" if archive else "; recent search covers the last 7 days only (try --archive)"))
+            collection.note(
+                f"the search found no tweets in conversation {conversation_id}"
+                + ("" if archive else "; recent search covers the last 7 days only (try --archive)")
+            )
         tweets.referenced.add(conversation_id)  # the first tweet too, however old
         _follow_references(client, collection, tweets, max_rounds)
         _check_root(tweets, conversation_id, collection)
@@ -148,13 +150,19 @@ def classify(error: BaseException) -> Failure | None:
             "academic access); check the project and app in the developer portal",
         )
     if isinstance(error, tweepy.TwitterServerError):
-        return Failure("transient", f"X server error ({error.response.status_code}){_api_detail(error)}",
-                       hint="X is having trouble; try again later")
+        return Failure(
+            "transient",
+            f"X server error ({error.response.status_code}){_api_detail(error)}",
+            hint="X is having trouble; try again later",
+        )
     if isinstance(error, tweepy.HTTPException):
         return Failure("fatal", f"X answered {error.response.status_code}{_api_detail(error)}")
     if isinstance(error, requests.RequestException):
-        return Failure("transient", f"could not reach the X API at api.twitter.com ({network_reason(error)})",
-                       hint="Check the network connection and try again")
+        return Failure(
+            "transient",
+            f"could not reach the X API at api.twitter.com ({network_reason(error)})",
+            hint="Check the network connection and try again",
+        )
     return None
 
 
@@ -167,8 +175,10 @@ def _check_root(tweets: _TweetIndex, conversation_id: str, collection: Collectio
     """Say so when the id given is not the first tweet of its conversation."""
     root = tweets.conversation_of.get(conversation_id)
     if root is not None and root != conversation_id:
-        collection.note(f"tweet {conversation_id} is a reply in conversation {root}; "
-                        f"fetch --conversation {root} for the whole conversation")
+        collection.note(
+            f"tweet {conversation_id} is a reply in conversation {root}; "
+            f"fetch --conversation {root} for the whole conversation"
+        )
 
 
 class _TweetIndex:
@@ -215,12 +225,16 @@ def _follow_references(client: Any, collection: Collection, tweets: _TweetIndex,
     else:
         left = tweets.missing(tried)
         if left:
-            collection.note(f"stopped after {max_rounds} lookup rounds; {len(left)} referenced tweet(s) not "
-                            f"fetched: {', '.join(left)}")
+            collection.note(
+                f"stopped after {max_rounds} lookup rounds; {len(left)} referenced tweet(s) not "
+                f"fetched: {', '.join(left)}"
+            )
     unavailable = sorted(tried - tweets.have, key=int)
     if unavailable:
-        collection.note("referenced tweet(s) unavailable: " + ", ".join(
-            f"{tweet_id} ({tweets.errors.get(tweet_id, 'not returned')})" for tweet_id in unavailable))
+        collection.note(
+            "referenced tweet(s) unavailable: "
+            + ", ".join(f"{tweet_id} ({tweets.errors.get(tweet_id, 'not returned')})" for tweet_id in unavailable)
+        )
 
 
 def _as_list(data: Any) -> list[dict[str, Any]]:
@@ -248,4 +262,3 @@ def _client(token: str) -> Any:
     import tweepy
 
     return tweepy.Client(bearer_token=token, return_type=dict, wait_on_rate_limit=False)
-

@@ -96,17 +96,19 @@ def _read_each(
         top = SourceFile(path)
         found = _expand(top, format, result.problems)
         if top.is_dir and not found:
-            raise InputError("the folder holds no files to read", path=top.display,
-                             expected="export files (see 'threadlens formats')",
-                             hint="Check the path: pass the folder the exports are in")
+            raise InputError(
+                "the folder holds no files to read",
+                path=top.display,
+                expected="export files (see 'threadlens formats')",
+                hint="Check the path: pass the folder the exports are in",
+            )
         for src in found:
             try:
                 reader = available[format] if format != "auto" else detect_format(src)
             except InputError as error:
                 if src is top or strict:
                     raise
-                result.problems.append(Problem(src.display, error.position or "whole file",
-                                               f"skipped: {error.reason}"))
+                result.problems.append(Problem(src.display, error.position or "whole file", f"skipped: {error.reason}"))
                 result.inputs.append(InputFile(src.display, src.sha256, "unrecognised", rejected=1))
                 continue
             if src.is_dir:
@@ -218,8 +220,14 @@ def _expand(src: SourceFile, format: str, problems: list[Problem]) -> list[Sourc
         if child.is_symlink() and (child.is_dir() or not is_inside(child, root)):
             problems.append(link_problem(child))
         elif child.is_dir() and _is_analysis_folder(child):
-            problems.append(Problem(str(child), "whole folder", "skipped: an analysis output folder of threadlens "
-                                    "(findings.json), not an export", severity="warning"))
+            problems.append(
+                Problem(
+                    str(child),
+                    "whole folder",
+                    "skipped: an analysis output folder of threadlens (findings.json), not an export",
+                    severity="warning",
+                )
+            )
         elif child.is_dir():
             found.extend(_expand(SourceFile(child), format, problems))
         elif child.is_file():

@@ -39,8 +39,14 @@ class SourceFile:
     is given as ``data`` or, to expand it only when it is read, as a ``loader``.
     """
 
-    def __init__(self, path: str | Path, *, display: str | None = None, data: bytes | None = None,
-                 loader: Callable[[], bytes] | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        display: str | None = None,
+        data: bytes | None = None,
+        loader: Callable[[], bytes] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.display = display or str(path)
         self._data = data
@@ -146,11 +152,14 @@ class SourceFile:
             try:
                 yield number, loads_json(line)
             except json.JSONDecodeError as error:
-                yield number, InputError(
-                    f"invalid JSON at column {error.colno}: {error.msg}",
-                    path=self.display,
-                    position=f"line {number}",
-                    expected="one JSON object per line",
+                yield (
+                    number,
+                    InputError(
+                        f"invalid JSON at column {error.colno}: {error.msg}",
+                        path=self.display,
+                        position=f"line {number}",
+                        expected="one JSON object per line",
+                    ),
                 )
 
     def source(self, position: str, format: str) -> Source:
@@ -190,8 +199,9 @@ def zip_members(archive: SourceFile, keep: Callable[[str], bool] | None = None) 
         if info.is_dir() or (keep is not None and not keep(info.filename)):
             continue
         display = f"{archive.display}!{info.filename}"
-        members[info.filename] = SourceFile(info.filename, display=display,
-                                            loader=_member_loader(zf, info, display, expanded))
+        members[info.filename] = SourceFile(
+            info.filename, display=display, loader=_member_loader(zf, info, display, expanded)
+        )
     return members
 
 
@@ -208,18 +218,28 @@ def _member_loader(
         try:
             with zf.open(info) as handle:
                 data = handle.read(allowed + 1)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, RuntimeError, ValueError,
-                EOFError, OSError) as error:
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            zlib.error,
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+            EOFError,
+            OSError,
+        ) as error:
             raise InputError(
                 f"ZIP member cannot be expanded ({error})",
                 path=display,
-                hint="The archive is damaged or was altered (its checksum or size does not match); "
-                "download it again",
+                hint="The archive is damaged or was altered (its checksum or size does not match); download it again",
             ) from None
         if len(data) > allowed:
             if allowed < member_limit:
-                raise _over(display, f"the archive expands to more than {limits.MAX_ZIP_EXPANDED_BYTES:,} bytes "
-                            "(the limit on one archive)")
+                raise _over(
+                    display,
+                    f"the archive expands to more than {limits.MAX_ZIP_EXPANDED_BYTES:,} bytes "
+                    "(the limit on one archive)",
+                )
             raise _over(display, f"ZIP member is over the {member_limit:,} byte limit")
         expanded[0] += len(data)
         return data
@@ -228,8 +248,11 @@ def _member_loader(
 
 
 def _over(display: str, reason: str) -> InputError:
-    return InputError(reason, path=display,
-                      hint="Extract the archive and pass only the export files you need (see the README's Limits)")
+    return InputError(
+        reason,
+        path=display,
+        hint="Extract the archive and pass only the export files you need (see the README's Limits)",
+    )
 
 
 def folder_files(folder: Path) -> tuple[list[Path], list[Path]]:
@@ -261,8 +284,12 @@ def is_inside(path: Path, root: Path) -> bool:
 def link_problem(link: Path) -> Problem:
     """The problem that reports a symbolic link not followed."""
     kind = "a folder" if link.is_dir() else "a file outside the input"
-    return Problem(str(link), "whole file", f"skipped: a symbolic link to {kind} is not followed (inputs are read "
-                   "only inside the paths given; pass the target itself to read it)")
+    return Problem(
+        str(link),
+        "whole file",
+        f"skipped: a symbolic link to {kind} is not followed (inputs are read "
+        "only inside the paths given; pass the target itself to read it)",
+    )
 
 
 def loads_json(text: str) -> Any:
@@ -310,8 +337,13 @@ class Sink:
     def reject(self, src: SourceFile, position: str, reason: str, *, expected: str | None = None) -> None:
         """Report one unusable record (counted, and fatal under ``strict``)."""
         if self.strict:
-            raise InputError(reason, path=src.display, position=position, expected=expected,
-                             hint="Fix or remove the record, or run without --strict to skip it with a report")
+            raise InputError(
+                reason,
+                path=src.display,
+                position=position,
+                expected=expected,
+                hint="Fix or remove the record, or run without --strict to skip it with a report",
+            )
         text = f"{reason} (expected {expected})" if expected else reason
         self.problems.append(Problem(path=src.display, position=position, reason=text))
 

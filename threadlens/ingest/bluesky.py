@@ -85,8 +85,12 @@ def _read_item(src: SourceFile, sink: Sink, item: Any, position: str) -> Iterato
             sink.reject(src, position, record_error(error), expected="a post view with uri, author and record")
     else:
         sink.records += 1
-        sink.reject(src, position, "not a Bluesky post or thread",
-                    expected="a getPostThread response, a thread view post or a post view")
+        sink.reject(
+            src,
+            position,
+            "not a Bluesky post or thread",
+            expected="a getPostThread response, a thread view post or a post view",
+        )
 
 
 def _node_kind(node: dict[str, Any]) -> str:
@@ -138,7 +142,12 @@ def _read_thread(src: SourceFile, sink: Sink, root: Any, position: str) -> list[
 
 
 def _note_absent(
-    src: SourceFile, sink: Sink, node: dict[str, Any], path: str, kind: str, child: Message | None,
+    src: SourceFile,
+    sink: Sink,
+    node: dict[str, Any],
+    path: str,
+    kind: str,
+    child: Message | None,
     parent: Message | None,
 ) -> None:
     """Record a deleted or blocked post: the reply keeps pointing at it, or its parent counts it as missing."""

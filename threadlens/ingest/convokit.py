@@ -49,8 +49,12 @@ def read(src: SourceFile, sink: Sink) -> Iterator[Message]:
             sink.reject(utterances, position, parsed.reason, expected=parsed.expected)
             continue
         if not isinstance(parsed, dict) or "id" not in parsed or "text" not in parsed:
-            sink.reject(utterances, position, "not a ConvoKit utterance",
-                        expected="an object with id, speaker, conversation_id, reply-to, timestamp and text")
+            sink.reject(
+                utterances,
+                position,
+                "not a ConvoKit utterance",
+                expected="an object with id, speaker, conversation_id, reply-to, timestamp and text",
+            )
             continue
         platform = platform or _platform(parsed.get("meta")) or FORMAT
         try:
@@ -66,8 +70,11 @@ def _corpus(src: SourceFile) -> tuple[SourceFile, dict[str, dict[str, Any]]]:
         return src, {name: {} for name in _CORPUS_FILES}
     utterances = src.path / UTTERANCES
     if not utterances.is_file():
-        raise InputError(f"no {UTTERANCES} in this folder", path=src.display,
-                         expected="a ConvoKit corpus folder (utterances.jsonl, speakers.json, corpus.json)")
+        raise InputError(
+            f"no {UTTERANCES} in this folder",
+            path=src.display,
+            expected="a ConvoKit corpus folder (utterances.jsonl, speakers.json, corpus.json)",
+        )
     return SourceFile(utterances), {name: _json_object(src, name) for name in _CORPUS_FILES}
 
 

@@ -80,8 +80,13 @@ def sniff(src: SourceFile) -> bool:
     )
 
 
-@register("mastodon", "Mastodon archive (outbox.json, ZIP or folder) or API statuses / context", sniff,
-          priority=30, folder=True)
+@register(
+    "mastodon",
+    "Mastodon archive (outbox.json, ZIP or folder) or API statuses / context",
+    sniff,
+    priority=30,
+    folder=True,
+)
 def read(src: SourceFile, sink: Sink) -> Iterator[Message]:
     """Messages from an archive (ZIP, folder or ``outbox.json``) or from API statuses."""
     if src.is_dir or src.is_zip:
@@ -232,8 +237,12 @@ def _read_statuses(src: SourceFile, data: Any, sink: Sink) -> Iterator[Message]:
         yield message
     _report_boosts(src, sink, boosts)
     if edited:
-        sink.warn(src, "whole file", f"{len(edited)} status(es) were edited after posting; their earlier text "
-                  f"is not in this file (GET /api/v1/statuses/:id/history has it): {', '.join(edited[:5])}")
+        sink.warn(
+            src,
+            "whole file",
+            f"{len(edited)} status(es) were edited after posting; their earlier text "
+            f"is not in this file (GET /api/v1/statuses/:id/history has it): {', '.join(edited[:5])}",
+        )
 
 
 def _located_statuses(src: SourceFile, data: Any) -> list[tuple[str, Any]]:
@@ -244,8 +253,12 @@ def _located_statuses(src: SourceFile, data: Any) -> list[tuple[str, Any]]:
         located = [("$.status", data["status"])] if isinstance(data.get("status"), dict) else []
         for key in ("ancestors", "descendants"):
             if not isinstance(data.get(key, []), list):
-                raise InputError(f"{key} is not a list", path=src.display, position=f"$.{key}",
-                                 expected="a /api/v1/statuses/:id/context response")
+                raise InputError(
+                    f"{key} is not a list",
+                    path=src.display,
+                    position=f"$.{key}",
+                    expected="a /api/v1/statuses/:id/context response",
+                )
             located += [(f"$.{key}[{i}]", status) for i, status in enumerate(data.get(key, []))]
         return located
     if isinstance(data, dict) and "account" in data and ("content" in data or "text" in data):

@@ -74,7 +74,7 @@ def find_conflict(records: list[Message]) -> Conflict | None:
     fields: set[str] = set()
     involved: list = []
     for index, one in enumerate(records):
-        for other in records[index + 1:]:
+        for other in records[index + 1 :]:
             if one.source is None or other.source is None or one.source.sha256 == other.source.sha256:
                 continue
             found = set()
@@ -142,8 +142,14 @@ def _revisions(current: Message, records: list[Message]) -> tuple[Revision, ...]
         if (record.text and record.text != current.text) or other_author:
             revisions.setdefault(
                 (record.id, record.text, other_author),
-                Revision(id=record.id, text=record.text, created_at=record.created_at, source=record.source,
-                         author_id=other_author, author_name=record.author_name if other_author else None),
+                Revision(
+                    id=record.id,
+                    text=record.text,
+                    created_at=record.created_at,
+                    source=record.source,
+                    author_id=other_author,
+                    author_name=record.author_name if other_author else None,
+                ),
             )
     revisions.pop((current.id, current.text, None), None)
     return tuple(revisions.values())

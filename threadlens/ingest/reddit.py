@@ -82,8 +82,12 @@ def _things(src: SourceFile, data: Any) -> Iterator[tuple[str, Any]]:
     elif isinstance(data, dict) and isinstance(data.get("json"), dict):
         things = (data["json"].get("data") or {}).get("things")
         if not isinstance(things, list):
-            raise InputError("morechildren response without things", path=src.display, position="$.json.data",
-                             expected='{"json": {"data": {"things": [...]}}}')
+            raise InputError(
+                "morechildren response without things",
+                path=src.display,
+                position="$.json.data",
+                expected='{"json": {"data": {"things": [...]}}}',
+            )
         for index, thing in enumerate(things):
             yield from _thing(src, thing, f"$.json.data.things[{index}]")
     elif isinstance(data, dict) and data.get("kind") == "Listing":
@@ -102,8 +106,12 @@ def _things(src: SourceFile, data: Any) -> Iterator[tuple[str, Any]]:
 def _listing(src: SourceFile, listing: Any, path: str) -> Iterator[tuple[str, Any]]:
     children = (listing.get("data") or {}).get("children") if isinstance(listing, dict) else None
     if not isinstance(children, list):
-        raise InputError("not a Listing", path=src.display, position=path,
-                         expected='{"kind": "Listing", "data": {"children": [...]}}')
+        raise InputError(
+            "not a Listing",
+            path=src.display,
+            position=path,
+            expected='{"kind": "Listing", "data": {"children": [...]}}',
+        )
     for index, thing in enumerate(children):
         yield from _thing(src, thing, f"{path}.data.children[{index}]")
 

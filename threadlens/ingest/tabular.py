@@ -45,8 +45,11 @@ def column_mapping(sink: Sink, src: SourceFile) -> dict[str, str]:
 
 def _check_columns(src: SourceFile, found: list[str], mapping: dict[str, str], position: str) -> None:
     """One clear error when a required column is absent, naming what was found and the --column option."""
-    missing = [name if mapping[name] == name else f"{name} (as {mapping[name]!r})"
-               for name in REQUIRED if mapping[name] not in found]
+    missing = [
+        name if mapping[name] == name else f"{name} (as {mapping[name]!r})"
+        for name in REQUIRED
+        if mapping[name] not in found
+    ]
     if missing:
         raise InputError(
             f"missing required column(s): {', '.join(missing)}; found: {', '.join(found) or 'none'}",
@@ -61,9 +64,7 @@ def _platform(row: dict[str, Any], sink: Sink) -> str:
     return str(row.get("platform") or sink.options.get("platform") or DEFAULT_PLATFORM).strip().lower()
 
 
-def _row_message(
-    src: SourceFile, sink: Sink, row: dict[str, Any], position: str, format: str
-) -> Message | None:
+def _row_message(src: SourceFile, sink: Sink, row: dict[str, Any], position: str, format: str) -> Message | None:
     """The message of one mapped row, or ``None`` after rejecting it with its position."""
     try:
         return message_from_values(row, platform=_platform(row, sink), source=src.source(position, format))
@@ -90,8 +91,7 @@ def _delimiter(header_line: str) -> str:
     return max(",\t;", key=header_line.count)
 
 
-@register("csv", "CSV/TSV with columns id, reply_to, author, created_at, text (others mapped)", sniff_csv,
-          priority=80)
+@register("csv", "CSV/TSV with columns id, reply_to, author, created_at, text (others mapped)", sniff_csv, priority=80)
 def read_csv(src: SourceFile, sink: Sink) -> Iterator[Message]:
     """One message per row; bad rows are rejected with their row and line, good rows kept.
 
@@ -115,8 +115,7 @@ def read_csv(src: SourceFile, sink: Sink) -> Iterator[Message]:
         read_to = start
         if offset >= len(text):
             return
-        rows = csv.reader(io.StringIO(text[offset:] if offset else text, newline=""), delimiter=delimiter,
-                          strict=True)
+        rows = csv.reader(io.StringIO(text[offset:] if offset else text, newline=""), delimiter=delimiter, strict=True)
         restart = None
         while True:
             before = rows.line_num
@@ -128,10 +127,12 @@ def read_csv(src: SourceFile, sink: Sink) -> Iterator[Message]:
             except csv.Error as error:
                 number += 1
                 sink.records += 1
-                sink.reject(src, f"row {number}, line {first_line}",
-                            f"unclosed quote or a stray quote in this row ({error}); the lines after it are read "
-                            "again as rows", expected="well-formed CSV (close the quote, or double a quote inside "
-                            "a quoted value)")
+                sink.reject(
+                    src,
+                    f"row {number}, line {first_line}",
+                    f"unclosed quote or a stray quote in this row ({error}); the lines after it are read again as rows",
+                    expected="well-formed CSV (close the quote, or double a quote inside a quoted value)",
+                )
                 restart = first_line
                 break
             if not any(field.strip() for field in fields):
@@ -141,10 +142,17 @@ def read_csv(src: SourceFile, sink: Sink) -> Iterator[Message]:
             position = f"row {number}, line {first_line}"
             if len(fields) != len(header):
                 spanned = rows.line_num - before > 1
-                sink.reject(src, position, f"row has {len(fields)} fields but the header has {len(header)}"
-                            + ("; a quote is probably unclosed, so the lines after it are read again as rows"
-                               if spanned else ""),
-                            expected="one value per column (quote values that contain the delimiter)")
+                sink.reject(
+                    src,
+                    position,
+                    f"row has {len(fields)} fields but the header has {len(header)}"
+                    + (
+                        "; a quote is probably unclosed, so the lines after it are read again as rows"
+                        if spanned
+                        else ""
+                    ),
+                    expected="one value per column (quote values that contain the delimiter)",
+                )
                 if spanned:
                     restart = first_line
                     break
@@ -176,8 +184,9 @@ def sniff_jsonl(src: SourceFile) -> bool:
     return isinstance(record, dict) and {"id", "text"} <= record.keys() and not _OTHER_SHAPES & record.keys()
 
 
-@register("jsonl", "JSON lines with fields id, reply_to, author, created_at, text (others mapped)", sniff_jsonl,
-          priority=90)
+@register(
+    "jsonl", "JSON lines with fields id, reply_to, author, created_at, text (others mapped)", sniff_jsonl, priority=90
+)
 def read_jsonl(src: SourceFile, sink: Sink) -> Iterator[Message]:
     """One message per line; bad lines are rejected with their number, good lines kept."""
     mapping = column_mapping(sink, src)

@@ -35,7 +35,7 @@ from threadlens.ingest.x_common import (
 from threadlens.model import Message
 
 FORMAT = "x-api-v1"
-EXPECTED = "X API v1.1 statuses: one status, a list of them, one per line, or {\"statuses\": [...]}"
+EXPECTED = 'X API v1.1 statuses: one status, a list of them, one per line, or {"statuses": [...]}'
 
 
 def sniff(src: SourceFile) -> bool:
@@ -43,8 +43,12 @@ def sniff(src: SourceFile) -> bool:
     if src.is_dir or src.is_zip:
         return False
     head = src.head().lstrip()
-    return (head.startswith(("{", "[")) and '"id_str"' in head and '"user"' in head
-            and ('"text"' in head or '"full_text"' in head))
+    return (
+        head.startswith(("{", "["))
+        and '"id_str"' in head
+        and '"user"' in head
+        and ('"text"' in head or '"full_text"' in head)
+    )
 
 
 @register("x-api-v1", "X API v1.1 statuses (JSON, JSONL, lists, search responses)", sniff, priority=36)
@@ -96,9 +100,13 @@ def _statuses(src: SourceFile, sink: Sink) -> Iterator[tuple[str, Any, bool]]:
         elif isinstance(document, dict) and ("id_str" in document or "user" in document):
             items = [(path, document)]
         else:
-            raise InputError("not an X API v1.1 status or search response", path=src.display,
-                             position=path, expected=EXPECTED,
-                             hint="Name another format with --format (see 'threadlens formats')")
+            raise InputError(
+                "not an X API v1.1 status or search response",
+                path=src.display,
+                position=path,
+                expected=EXPECTED,
+                hint="Name another format with --format (see 'threadlens formats')",
+            )
         for position, status in items:
             yield position, status, False
             yield from _embedded(position, status)

@@ -59,8 +59,11 @@ def sniff(src: SourceFile) -> bool:
     head = src.head().lstrip()
     if not head.startswith(("{", "[")) or '"id_str"' in head:
         return False
-    return '"edit_history_tweet_ids"' in head or ('"data"' in head and '"id"' in head) or (
-        '"text"' in head and '"author_id"' in head)
+    return (
+        '"edit_history_tweet_ids"' in head
+        or ('"data"' in head and '"id"' in head)
+        or ('"text"' in head and '"author_id"' in head)
+    )
 
 
 @register("x-api-v2", "X API v2 JSON (tweepy responses, twarc2 JSONL, flattened tweets)", sniff, priority=35)
@@ -169,8 +172,9 @@ class _Reader:
         note = tweet.get("note_tweet") if isinstance(tweet.get("note_tweet"), dict) else {}
         entities = tweet.get("entities") or {}
         text = tweet_text(note.get("text") or tweet["text"], note.get("entities"), entities)
-        mentions, names = mention_pairs(entities.get("mentions"), id_key="id", name_key="username",
-                                        known=self.ids_by_username)
+        mentions, names = mention_pairs(
+            entities.get("mentions"), id_key="id", name_key="username", known=self.ids_by_username
+        )
         author = tweet.get("author_id")
         created = tweet.get("created_at")
         if author is None or created is None:
@@ -198,8 +202,13 @@ class _Reader:
         """The messages, edits folded and names filled in; everything worth knowing reported."""
         if not self.tweet_items and self.other:
             path, what = self.other[0]
-            raise InputError(f"holds {what}, not tweets", path=self.src.display, position=path, expected=EXPECTED,
-                             hint="Pass the tweets collected (e.g. twarc2 search output), or name another format")
+            raise InputError(
+                f"holds {what}, not tweets",
+                path=self.src.display,
+                position=path,
+                expected=EXPECTED,
+                hint="Pass the tweets collected (e.g. twarc2 search output), or name another format",
+            )
         for path, what in self.other:
             self.sink.records += 1
             self.sink.reject(self.src, path, f"holds {what}, not tweets", expected=EXPECTED)
@@ -212,8 +221,12 @@ class _Reader:
         report_incomplete_edits(self.src, self.sink, folded)
         warn_retweets(self.src, self.sink, self.retweets)
         if self.incomplete:
-            self.sink.warn(self.src, "whole file", f"{self.incomplete} tweet(s) have no author_id or created_at "
-                                                   "(ask for tweet.fields=author_id,created_at); kept without them")
+            self.sink.warn(
+                self.src,
+                "whole file",
+                f"{self.incomplete} tweet(s) have no author_id or created_at "
+                "(ask for tweet.fields=author_id,created_at); kept without them",
+            )
         return folded.messages
 
 

@@ -94,9 +94,12 @@ def read(src: SourceFile, sink: Sink) -> Iterator[Message]:
     if src.is_dir or src.is_zip:
         archive = _classify(src.members() if src.is_dir else _zip_data_members(src))
         if not archive.tweets and not archive.deleted:
-            raise InputError("no tweets.js in this archive", path=src.display,
-                             expected="an X archive with data/tweets.js",
-                             hint="Pass the archive ZIP as downloaded, or its data/ folder")
+            raise InputError(
+                "no tweets.js in this archive",
+                path=src.display,
+                expected="an X archive with data/tweets.js",
+                hint="Pass the archive ZIP as downloaded, or its data/ folder",
+            )
     else:
         archive = _single_file(src)
         if not archive.tweets and not archive.deleted:
@@ -117,7 +120,6 @@ def _zip_names(src: SourceFile) -> list[str]:
 def _zip_data_members(src: SourceFile) -> dict[str, SourceFile]:
     """The archive's data files (tweets, deleted tweets, notes, account, manifest), not its media."""
     return zip_members(src, keep=lambda name: _role(PurePosixPath(name).name) is not None)
-
 
 
 def _role(name: str) -> str | None:
@@ -155,8 +157,11 @@ def _single_file(src: SourceFile) -> _Archive:
         return _Archive()
     siblings: dict[str, SourceFile] = {}
     if src.display == str(src.path) and src.path.parent.is_dir():
-        siblings = {p.name: SourceFile(p) for p in src.path.parent.iterdir()
-                    if p.is_file() and _role(p.name) in ("account", "manifest", "notes")}
+        siblings = {
+            p.name: SourceFile(p)
+            for p in src.path.parent.iterdir()
+            if p.is_file() and _role(p.name) in ("account", "manifest", "notes")
+        }
     archive = _classify(siblings)
     (archive.deleted if global_name.startswith("deleted") else archive.tweets).append(src)
     return archive
@@ -172,9 +177,13 @@ def _global_name(src: SourceFile) -> str:
 def _assignment(src: SourceFile, text: str) -> re.Match[str]:
     match = _ASSIGNMENT.match(text)
     if match is None:
-        raise InputError("not an X archive data file", path=src.display, position="line 1",
-                         expected="window.YTD.tweets.part0 = [ ... ]",
-                         hint="Pass the archive's data/tweets.js, its data/ folder or the archive ZIP")
+        raise InputError(
+            "not an X archive data file",
+            path=src.display,
+            position="line 1",
+            expected="window.YTD.tweets.part0 = [ ... ]",
+            hint="Pass the archive's data/tweets.js, its data/ folder or the archive ZIP",
+        )
     return match
 
 
@@ -185,7 +194,7 @@ def load_data_file(src: SourceFile) -> Any:
     body = text[end:]
     stripped = body.rstrip()
     if stripped.endswith(";"):  # a JavaScript statement may end in a semicolon
-        body = stripped[:-1] + body[len(stripped):]
+        body = stripped[:-1] + body[len(stripped) :]
     return parse_json(re.sub(r"[^\n]", " ", text[:end]) + body, src.display)
 
 
@@ -195,8 +204,11 @@ def _read_archive(top: SourceFile, archive: _Archive, sink: Sink) -> Iterator[Me
     owner = _owner(archive) or _owner_from_self_replies([t for *_, entry in entries if (t := _tweet(entry))])
     if owner is None:
         owner = _Owner(f"{PLATFORM}:unknown-owner:{top.sha256[:12]}", "")
-        sink.warn(top, "whole file", f"the archive's owner is unknown (no account.js or manifest.js); "
-                                     f"their tweets are attributed to {owner.id}")
+        sink.warn(
+            top,
+            "whole file",
+            f"the archive's owner is unknown (no account.js or manifest.js); their tweets are attributed to {owner.id}",
+        )
     notes = _Notes(archive.notes, top, sink)
     by_id: dict[str, Message] = {}
     histories: dict[str, tuple[str, ...]] = {}
@@ -212,8 +224,7 @@ def _read_archive(top: SourceFile, archive: _Archive, sink: Sink) -> Iterator[Me
             message = _message(src, position, tweet, owner, notes)
             history = _edit_history(tweet)
         except (KeyError, TypeError, ValueError) as error:
-            sink.reject(src, position, record_error(error),
-                        expected="a tweet with id_str, created_at and full_text")
+            sink.reject(src, position, record_error(error), expected="a tweet with id_str, created_at and full_text")
             continue
         message.deleted = deleted
         if message.id in by_id and deleted:
@@ -227,16 +238,21 @@ def _read_archive(top: SourceFile, archive: _Archive, sink: Sink) -> Iterator[Me
     report_incomplete_edits(top, sink, folded)
     notes.report_unmatched()
     if retweets:
-        sink.warn(top, "whole file", f"{retweets} retweet(s) (text 'RT @…') are kept as the owner's messages; "
-                                     "the archive does not say whose tweet they repeat")
+        sink.warn(
+            top,
+            "whole file",
+            f"{retweets} retweet(s) (text 'RT @…') are kept as the owner's messages; "
+            "the archive does not say whose tweet they repeat",
+        )
 
 
 def _tweets(src: SourceFile) -> list[tuple[str, Any]]:
     """``(JSON path, entry)`` for every entry of a tweets file, in file order."""
     entries = load_data_file(src)
     if not isinstance(entries, list):
-        raise InputError("archive data file does not hold a list", path=src.display, position="$",
-                         expected='[{"tweet": {...}}, ...]')
+        raise InputError(
+            "archive data file does not hold a list", path=src.display, position="$", expected='[{"tweet": {...}}, ...]'
+        )
     return [(f"$[{index}]", entry) for index, entry in enumerate(entries)]
 
 
@@ -322,8 +338,12 @@ class _Notes:
                     created = parse_time(note["createdAt"]).replace(microsecond=0)
                     note_id = bare_id(note["noteTweetId"])
                 except (KeyError, TypeError, ValueError) as error:
-                    sink.reject(src, f"$[{index}]", f"unusable long-post text: {record_error(error)}",
-                                expected='{"noteTweet": {"noteTweetId", "createdAt", "core": {"text"}}}')
+                    sink.reject(
+                        src,
+                        f"$[{index}]",
+                        f"unusable long-post text: {record_error(error)}",
+                        expected='{"noteTweet": {"noteTweetId", "createdAt", "core": {"text"}}}',
+                    )
                     continue
                 self.by_id[note_id] = note
                 self.by_second.setdefault(created, []).append(note)
@@ -349,12 +369,14 @@ class _Notes:
     def report_unmatched(self) -> None:
         if self.unmatched:
             first = next(iter(self.unmatched.values()))
-            self.sink.warn(self.top, "whole file", f"{len(self.unmatched)} long-post text(s) in note-tweet.js "
-                                                   f"matched no tweet (first: {first})")
+            self.sink.warn(
+                self.top,
+                "whole file",
+                f"{len(self.unmatched)} long-post text(s) in note-tweet.js matched no tweet (first: {first})",
+            )
 
 
 def _comparable(text: str) -> str:
     """Text reduced for matching a cut-short tweet to its note: no links, leading @mentions or final ellipsis."""
     text = _LINK.sub(" ", _LEADING_MENTIONS.sub("", text.strip()))
     return " ".join(text.split()).removesuffix("…").removesuffix("...").strip()
-

@@ -88,8 +88,9 @@ def short_links(entities: Any) -> dict[str, str]:
     return links
 
 
-def mention_pairs(mentions: Any, *, id_key: str, name_key: str,
-                  known: Mapping[str, str] | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def mention_pairs(
+    mentions: Any, *, id_key: str, name_key: str, known: Mapping[str, str] | None = None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """``(author ids, handles)`` of the mentions, in order, once each.
 
     A mention without an id takes it from ``known`` (handle in lower case → id) or is left out, so that
@@ -121,8 +122,13 @@ def json_documents(src: SourceFile, sink: Sink, *, expected: str) -> Iterator[tu
     """
     body = src.text.lstrip()
     if not body.startswith(("{", "[")):
-        raise InputError("not JSON", path=src.display, position="line 1", expected=expected,
-                         hint="Name another format with --format (see 'threadlens formats')")
+        raise InputError(
+            "not JSON",
+            path=src.display,
+            position="line 1",
+            expected=expected,
+            hint="Name another format with --format (see 'threadlens formats')",
+        )
     first, _, rest = body.rstrip().partition("\n")
     try:
         json.loads(first)
@@ -142,8 +148,12 @@ def json_documents(src: SourceFile, sink: Sink, *, expected: str) -> Iterator[tu
 def warn_retweets(src: SourceFile, sink: Sink, count: int) -> None:
     """One warning for the retweets in a file: counted as records, never made messages."""
     if count:
-        sink.warn(src, "whole file", f"{count} retweet(s) are not messages (a retweet repeats another tweet's "
-                                     "words); they are counted as records only")
+        sink.warn(
+            src,
+            "whole file",
+            f"{count} retweet(s) are not messages (a retweet repeats another tweet's "
+            "words); they are counted as records only",
+        )
 
 
 @dataclass
@@ -195,13 +205,15 @@ def fold_edits(messages: Sequence[Message], histories: Mapping[str, Sequence[str
         versions = sorted(groups[item], key=lambda m: chain.index(m.id) if m.id in chain else -1)
         kept = versions[-1]
         position = chain.index(kept.id)
-        folded.messages.append(replace(
-            kept,
-            edited_from=chain[:position],
-            edits=tuple(Revision(v.id, v.text, v.created_at, v.source) for v in versions[:-1]),
-            context_only=all(v.context_only for v in versions),
-            deleted=any(v.deleted for v in versions),
-        ))
+        folded.messages.append(
+            replace(
+                kept,
+                edited_from=chain[:position],
+                edits=tuple(Revision(v.id, v.text, v.created_at, v.source) for v in versions[:-1]),
+                context_only=all(v.context_only for v in versions),
+                deleted=any(v.deleted for v in versions),
+            )
+        )
         folded.aliases.update({version: kept.id for version in chain if version != kept.id})
         if kept.id != chain[-1]:
             folded.incomplete.append((kept.id, chain[-1]))
@@ -214,8 +226,12 @@ def fold_edits(messages: Sequence[Message], histories: Mapping[str, Sequence[str
 def report_incomplete_edits(src: SourceFile, sink: Sink, folded: Folded) -> None:
     """A warning for every edit chain whose newest version is not in the file."""
     for kept, newest in folded.incomplete:
-        sink.warn(src, "whole file", f"{kept} was edited later; its newest version {newest} is not in this file, "
-                                     f"so {kept} is kept with the text it had then")
+        sink.warn(
+            src,
+            "whole file",
+            f"{kept} was edited later; its newest version {newest} is not in this file, "
+            f"so {kept} is kept with the text it had then",
+        )
 
 
 def add_once(by_id: dict[str, Message], message: Message) -> None:

@@ -82,8 +82,13 @@ def package_for(codepoint: int) -> str:
     """The Debian package whose Noto fonts draw this character."""
     if 0x1F000 <= codepoint <= 0x1FAFF or 0x2600 <= codepoint <= 0x27BF:
         return EMOJI
-    if (0x2E80 <= codepoint <= 0x9FFF or 0xAC00 <= codepoint <= 0xD7AF or 0xF900 <= codepoint <= 0xFAFF
-            or 0xFF00 <= codepoint <= 0xFFEF or 0x20000 <= codepoint <= 0x3FFFF):
+    if (
+        0x2E80 <= codepoint <= 0x9FFF
+        or 0xAC00 <= codepoint <= 0xD7AF
+        or 0xF900 <= codepoint <= 0xFAFF
+        or 0xFF00 <= codepoint <= 0xFFEF
+        or 0x20000 <= codepoint <= 0x3FFFF
+    ):
         return CJK
     return CORE
 
@@ -97,7 +102,9 @@ def needs_glyph(character: str) -> bool:
 def _find(name: str, family: str, style: str, pdf_style: str) -> FontFile | None:
     result = subprocess.run(
         ["fc-list", "--format", "%{file}|%{index}\n", f":family={family}:style={style}"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     for line in sorted(result.stdout.splitlines()):
         path, _, index = line.rpartition("|")

@@ -102,8 +102,12 @@ def render_html(case: Case) -> str:
     positions = layout(case.graph)
     marks = chain_marks(case)
     figures = {"overview": _overview_figure(case, marks)}
-    figures.update({f"thread-graph-{number}": _conversation_figure(case, conversation_id, positions, marks)
-                    for number, conversation_id in enumerate(panels, start=1)})
+    figures.update(
+        {
+            f"thread-graph-{number}": _conversation_figure(case, conversation_id, positions, marks)
+            for number, conversation_id in enumerate(panels, start=1)
+        }
+    )
     figures["participant-strip"] = _strip_figure(case)
     scripts = [get_plotlyjs(), BOOT]
     policy = (
@@ -159,8 +163,13 @@ def _script_hash(script: str) -> str:
 def _script_json(value: Any) -> str:
     """JSON safe inside a ``<script>`` element: no ``</``, ``<!--``, ``&`` or line separators survive raw."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                         ("\u2029", "\\u2029")):
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(raw, escaped)
     return text
 
@@ -169,8 +178,10 @@ def _marked_html(text: str, case: Case, message_id: str) -> str:
     """Message text for the page: escaped; words that raised the score in ``<mark>``, words that lowered it
     (quotation, negation…) in a quiet style of their own."""
     return "".join(
-        f'<mark title="raises the score">{_esc(s.text)}</mark>' if s.marked
-        else f'<span class="lowers" title="lowers the score">{_esc(s.text)}</span>' if s.lowers
+        f'<mark title="raises the score">{_esc(s.text)}</mark>'
+        if s.marked
+        else f'<span class="lowers" title="lowers the score">{_esc(s.text)}</span>'
+        if s.lowers
         else _esc(s.text)
         for s in evidence_segments(text, case.scores.get(message_id))
     )
@@ -178,8 +189,9 @@ def _marked_html(text: str, case: Case, message_id: str) -> str:
 
 def _evidence_html(case: Case, message_id: str) -> str:
     """The evidence list of a message, each line in its tone; a civil message says no hostile language was found."""
-    items = "".join(f'<li class="ev-{line.tone}">{_esc(line.text)}</li>'
-                    for line in evidence_lines(case.scores.get(message_id)))
+    items = "".join(
+        f'<li class="ev-{line.tone}">{_esc(line.text)}</li>' for line in evidence_lines(case.scores.get(message_id))
+    )
     return f'<ul class="evidence">{items}</ul>' if items else ""
 
 
@@ -235,19 +247,28 @@ def _level_traces(case: Case, nodes: list[str], xy, points, size: int, marks: di
         if not chosen:
             continue
         if key == "missing":
-            name, marker = "missing message", {"symbol": "circle-open", "color": PLACEHOLDER_COLOUR,
-                                                 "line": {"width": 2}}
+            name, marker = (
+                "missing message",
+                {"symbol": "circle-open", "color": PLACEHOLDER_COLOUR, "line": {"width": 2}},
+            )
         elif key == "unscored":
             name, marker = "not scored", {"symbol": "square", "color": PLACEHOLDER_COLOUR}
         else:
             name = f"{key} {LEVEL_NAMES[int(key)]}"
             marker = {"color": LEVEL_COLOURS[int(key)], "line": {"color": "#333333", "width": 1}}
         messages = [case.graph.message(node) for node in chosen]
-        traces.append(points(
-            x=[xy(n)[0] for n in chosen], y=[xy(n)[1] for n in chosen], mode="markers", name=name,
-            marker={"size": size, **marker}, customdata=chosen, hoverinfo="text",
-            hovertext=[_hover_text(m, case, author_label(m), marks.get(m.id)) for m in messages],
-        ))
+        traces.append(
+            points(
+                x=[xy(n)[0] for n in chosen],
+                y=[xy(n)[1] for n in chosen],
+                mode="markers",
+                name=name,
+                marker={"size": size, **marker},
+                customdata=chosen,
+                hoverinfo="text",
+                hovertext=[_hover_text(m, case, author_label(m), marks.get(m.id)) for m in messages],
+            )
+        )
     return traces
 
 
@@ -261,8 +282,11 @@ def _conversation_figure(
     nodes = case.graph.conversations()[conversation_id]
     members = set(nodes)
     top = min(positions[node].row for node in nodes)
-    dated = [case.graph.message(n).created_at for n in nodes
-             if not is_placeholder(case, n) and case.graph.message(n).created_at is not None]
+    dated = [
+        case.graph.message(n).created_at
+        for n in nodes
+        if not is_placeholder(case, n) and case.graph.message(n).created_at is not None
+    ]
     known = dated or [positions[n].time for n in nodes if positions[n].time is not None]
     start, end = (min(known), max(known)) if known else (None, None)
     pad = max((end - start) * 0.04, timedelta(seconds=30)) if start is not None else timedelta(0)
@@ -287,10 +311,22 @@ def _conversation_figure(
         xs.extend((*(x for x, _ in corner), None))
         ys.extend((*(y for _, y in corner), None))
     traces: list[Any] = [
-        points(x=edges["reply"][0], y=edges["reply"][1], mode="lines", name="reply",
-               line={"color": REPLY_COLOUR, "width": 1}, hoverinfo="skip"),
-        points(x=edges["quote"][0], y=edges["quote"][1], mode="lines", name="quote",
-               line={"color": QUOTE_COLOUR, "width": 1.5, "dash": "dash"}, hoverinfo="skip"),
+        points(
+            x=edges["reply"][0],
+            y=edges["reply"][1],
+            mode="lines",
+            name="reply",
+            line={"color": REPLY_COLOUR, "width": 1},
+            hoverinfo="skip",
+        ),
+        points(
+            x=edges["quote"][0],
+            y=edges["quote"][1],
+            mode="lines",
+            name="quote",
+            line={"color": QUOTE_COLOUR, "width": 1.5, "dash": "dash"},
+            hoverinfo="skip",
+        ),
     ]
     chain_x: list[str | None] = []
     chain_y: list[float | None] = []
@@ -299,24 +335,44 @@ def _conversation_figure(
         chain_x.extend((*(x for x, _ in inside), None))
         chain_y.extend((*(y for _, y in inside), None))
     if chain_x:
-        traces.append(go.Scatter(x=chain_x, y=chain_y, mode="lines+markers", name="P→R→A chains",
-                                 line={"color": CHAIN_COLOUR, "width": 6}, opacity=0.55,
-                                 marker={"size": size + 10, "color": CHAIN_COLOUR}, hoverinfo="skip"))
+        traces.append(
+            go.Scatter(
+                x=chain_x,
+                y=chain_y,
+                mode="lines+markers",
+                name="P→R→A chains",
+                line={"color": CHAIN_COLOUR, "width": 6},
+                opacity=0.55,
+                marker={"size": size + 10, "color": CHAIN_COLOUR},
+                hoverinfo="skip",
+            )
+        )
     traces.extend(_level_traces(case, nodes, xy, points, size, marks))
-    firsts = [c.first_escalation.message_id for c in case.findings.conversations
-              if c.first_escalation is not None and c.first_escalation.message_id in members]
+    firsts = [
+        c.first_escalation.message_id
+        for c in case.findings.conversations
+        if c.first_escalation is not None and c.first_escalation.message_id in members
+    ]
     if firsts:
-        traces.append(go.Scatter(
-            x=[xy(i)[0] for i in firsts], y=[xy(i)[1] for i in firsts], mode="markers", name="first escalation",
-            marker={"symbol": "star-open", "size": size + 16, "color": ESCALATION_COLOUR, "line": {"width": 3}},
-            hoverinfo="skip",
-        ))
+        traces.append(
+            go.Scatter(
+                x=[xy(i)[0] for i in firsts],
+                y=[xy(i)[1] for i in firsts],
+                mode="markers",
+                name="first escalation",
+                marker={"symbol": "star-open", "size": size + 16, "color": ESCALATION_COLOUR, "line": {"width": 3}},
+                hoverinfo="skip",
+            )
+        )
     rows = max((positions[n].row - top for n in nodes), default=0) + 1
     x_range = [_x(start - pad), _x(end + pad)] if start is not None else None
     figure = go.Figure(traces)
     figure.update_layout(
-        height=int(min(max(rows * ROW_PX + 110, 260), 1600)), hovermode="closest", plot_bgcolor="white",
-        showlegend=False, margin={"l": 30, "r": 30, "t": 20, "b": 50},
+        height=int(min(max(rows * ROW_PX + 110, 260), 1600)),
+        hovermode="closest",
+        plot_bgcolor="white",
+        showlegend=False,
+        margin={"l": 30, "r": 30, "t": 20, "b": 50},
         hoverlabel={"align": "left", "bgcolor": "white", "font": {"size": 12}},
         xaxis={"title": {"text": "time (UTC)"}, "type": "date", "gridcolor": "#eeeeee", "range": x_range},
         yaxis={"range": [rows - 0.4, -0.9], "zeroline": False, "showgrid": False, "showticklabels": False},
@@ -337,8 +393,10 @@ def _chain_labels(
     span = (end - start).total_seconds() or 1.0
     placed: dict[tuple[float, int], list[tuple[float, float]]] = {}
     labels = []
-    wanted = sorted(((node, " ".join(marks[node])) for node in nodes if node in marks),
-                    key=lambda item: (xy(item[0])[1], xy(item[0])[0]))
+    wanted = sorted(
+        ((node, " ".join(marks[node])) for node in nodes if node in marks),
+        key=lambda item: (xy(item[0])[1], xy(item[0])[0]),
+    )
     for node, text in wanted:
         x, row = xy(node)
         centre = LABEL_PLOT_PX * (moment(node) - start).total_seconds() / span
@@ -347,8 +405,17 @@ def _chain_labels(
             taken = placed.setdefault((row, lane), [])
             if all(centre + half <= left or centre - half >= right for left, right in taken):
                 taken.append((centre - half, centre + half))
-                labels.append({"x": x, "y": row, "text": _plot_text(text), "showarrow": False, "yshift": 24 + 13 * lane,
-                               "font": {"color": CHAIN_COLOUR, "size": 12}, "xanchor": "center"})
+                labels.append(
+                    {
+                        "x": x,
+                        "y": row,
+                        "text": _plot_text(text),
+                        "showarrow": False,
+                        "yshift": 24 + 13 * lane,
+                        "font": {"color": CHAIN_COLOUR, "size": 12},
+                        "xanchor": "center",
+                    }
+                )
                 break
     return labels
 
@@ -370,38 +437,55 @@ def _overview_figure(case: Case, marks: dict[str, list[str]]) -> dict[str, Any]:
     named = len(conversations) <= MAX_NAMED_CONVERSATIONS
     figure = go.Figure(_level_traces(case, nodes, xy, points, 9, marks))
     figure.update_layout(
-        height=int(min(max(len(conversations) * 18 + 90, 150), 800)), hovermode="closest", plot_bgcolor="white",
-        showlegend=False, margin={"l": 220 if named else 30, "r": 30, "t": 10, "b": 40},
+        height=int(min(max(len(conversations) * 18 + 90, 150), 800)),
+        hovermode="closest",
+        plot_bgcolor="white",
+        showlegend=False,
+        margin={"l": 220 if named else 30, "r": 30, "t": 10, "b": 40},
         hoverlabel={"align": "left", "bgcolor": "white", "font": {"size": 12}},
         xaxis={"type": "date", "gridcolor": "#eeeeee"},
-        yaxis={"type": "category", "categoryorder": "array", "showticklabels": named, "tickfont": {"size": 10},
-               "categoryarray": [_plot_text(labels[key]) for key in reversed(list(conversations))]},
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "showticklabels": named,
+            "tickfont": {"size": 10},
+            "categoryarray": [_plot_text(labels[key]) for key in reversed(list(conversations))],
+        },
     )
     return {**figure.to_plotly_json(), "config": PLOT_CONFIG}
 
 
 def _legend() -> str:
-    swatches = "".join(f'<span><span class="level" style="background:{colour}"></span>{level} {name}</span>'
-                       for level, (colour, name) in enumerate(zip(LEVEL_COLOURS, LEVEL_NAMES, strict=True)))
-    return (f'<p class="legend muted">{swatches}<span>hollow: missing message</span><span style="color:'
-            f'{QUOTE_COLOUR}">dashed: quote</span><span style="color:{CHAIN_COLOUR}">thick blue: P→R→A chain '
-            f'(P1, R1, A1)</span><span style="color:{ESCALATION_COLOUR}">☆ first escalation</span></p>')
+    swatches = "".join(
+        f'<span><span class="level" style="background:{colour}"></span>{level} {name}</span>'
+        for level, (colour, name) in enumerate(zip(LEVEL_COLOURS, LEVEL_NAMES, strict=True))
+    )
+    return (
+        f'<p class="legend muted">{swatches}<span>hollow: missing message</span><span style="color:'
+        f'{QUOTE_COLOUR}">dashed: quote</span><span style="color:{CHAIN_COLOUR}">thick blue: P→R→A chain '
+        f'(P1, R1, A1)</span><span style="color:{ESCALATION_COLOUR}">☆ first escalation</span></p>'
+    )
 
 
 def _timeline_section(case: Case, panels: list[str]) -> str:
     """The overview strip of the whole case, then each conversation with findings on its own time axis."""
     conversations = case.graph.conversations()
-    parts = ['<h2>Timeline</h2><p class="muted">Hover a message for its author, time, level, chain role and text '
-             "with the evidence in bold. Scroll to zoom; double-click to reset.</p>", _legend(),
-             f"<h3>The whole case: {len(conversations)} conversation(s), a row each</h3>",
-             '<div id="overview"></div>']
+    parts = [
+        '<h2>Timeline</h2><p class="muted">Hover a message for its author, time, level, chain role and text '
+        "with the evidence in bold. Scroll to zoom; double-click to reset.</p>",
+        _legend(),
+        f"<h3>The whole case: {len(conversations)} conversation(s), a row each</h3>",
+        '<div id="overview"></div>',
+    ]
     for number, conversation_id in enumerate(panels, start=1):
         ids = conversations[conversation_id]
         dated = [case.graph.message(n).created_at for n in ids if case.graph.message(n).created_at is not None]
         span = f", {utc(min(dated))} to {utc(max(dated))}" if dated else ""
-        parts.append(f'<h3>Conversation <span class="mono">{_esc(conversation_id)}</span>: {len(ids)} '
-                     f'message(s){_esc(span)}</h3><p class="muted">x: time (UTC) across this conversation only; '
-                     f'each row a branch of replies.</p><div id="thread-graph-{number}"></div>')
+        parts.append(
+            f'<h3>Conversation <span class="mono">{_esc(conversation_id)}</span>: {len(ids)} '
+            f'message(s){_esc(span)}</h3><p class="muted">x: time (UTC) across this conversation only; '
+            f'each row a branch of replies.</p><div id="thread-graph-{number}"></div>'
+        )
     left = len(focus_conversations(case)) - len(panels)
     if left > 0:
         parts.append(f"<p>{left} more conversation(s) with findings are shown in the overview strip above.</p>")
@@ -422,18 +506,28 @@ def _strip_figure(case: Case) -> dict[str, Any]:
         chosen = [m for m in messages if (s := case.scores.get(m.id)) is not None and s.level == level]
         if not chosen:
             continue
-        traces.append(points(
-            x=[m.created_at.strftime("%Y-%m-%d %H:%M:%S") for m in chosen],
-            y=[labels.get(m.author_id, _plot_text(m.author_id)) for m in chosen],
-            mode="markers", name=f"{level} {level_name}", hoverinfo="text",
-            marker={"symbol": "line-ns-open", "size": 16, "color": LEVEL_COLOURS[level], "line": {"width": 3}},
-            hovertext=[f"{_plot_text(author_label(m))}<br>{utc(m.created_at)}<br>level {level} {level_name}<br>"
-                       f"{_plot_text(_short(m.text, 80))}" for m in chosen],
-        ))
+        traces.append(
+            points(
+                x=[m.created_at.strftime("%Y-%m-%d %H:%M:%S") for m in chosen],
+                y=[labels.get(m.author_id, _plot_text(m.author_id)) for m in chosen],
+                mode="markers",
+                name=f"{level} {level_name}",
+                hoverinfo="text",
+                marker={"symbol": "line-ns-open", "size": 16, "color": LEVEL_COLOURS[level], "line": {"width": 3}},
+                hovertext=[
+                    f"{_plot_text(author_label(m))}<br>{utc(m.created_at)}<br>level {level} {level_name}<br>"
+                    f"{_plot_text(_short(m.text, 80))}"
+                    for m in chosen
+                ],
+            )
+        )
     figure = go.Figure(traces)
     figure.update_layout(
-        height=int(min(max(len(order) * 30 + 140, 260), 2000)), plot_bgcolor="white", hovermode="closest",
-        margin={"l": 180, "r": 20, "t": 30, "b": 40}, title={"text": "Levels over time, per participant"},
+        height=int(min(max(len(order) * 30 + 140, 260), 2000)),
+        plot_bgcolor="white",
+        hovermode="closest",
+        margin={"l": 180, "r": 20, "t": 30, "b": 40},
+        title={"text": "Levels over time, per participant"},
         xaxis={"title": {"text": "time (UTC)"}, "type": "date", "gridcolor": "#eeeeee"},
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": [labels[a] for a in reversed(order)]},
     )
@@ -448,18 +542,26 @@ def _short(text: str, limit: int) -> str:
 def _level_cell(level: int | None, suffix: str = "") -> str:
     if level is None:
         return '<td class="muted">—</td>'
-    return (f'<td><span class="level" style="background:{LEVEL_COLOURS[level]}"></span>'
-            f"{level} {LEVEL_NAMES[level]}{_esc(suffix)}</td>")
+    return (
+        f'<td><span class="level" style="background:{LEVEL_COLOURS[level]}"></span>'
+        f"{level} {LEVEL_NAMES[level]}{_esc(suffix)}</td>"
+    )
 
 
 def _header(case: Case) -> str:
     real = [m for m in case.read.messages if m.created_at is not None]
-    span = (f"{utc(min(m.created_at for m in real))} to {utc(max(m.created_at for m in real))}" if real
-            else "no dated messages")
-    pseudonyms = (" Authors who are not parties named in the consent record appear under pseudonyms."
-                  if case.options.get("pseudonymised") else "")
+    span = (
+        f"{utc(min(m.created_at for m in real))} to {utc(max(m.created_at for m in real))}"
+        if real
+        else "no dated messages"
+    )
+    pseudonyms = (
+        " Authors who are not parties named in the consent record appear under pseudonyms."
+        if case.options.get("pseudonymised")
+        else ""
+    )
     return (
-        f"<h1>threadlens report</h1><p class=\"muted\">{len(case.read.messages)} messages in "
+        f'<h1>threadlens report</h1><p class="muted">{len(case.read.messages)} messages in '
         f"{len(case.graph.conversations())} conversation(s) from {len(case.findings.participants)} participant(s), "
         f"{_esc(span)}. Definition {_esc(case.findings.definition.name)}, {_esc(TOOL)}.{pseudonyms}</p>"
     )
@@ -467,28 +569,30 @@ def _header(case: Case) -> str:
 
 def _message_ref(case: Case, message_id: str, names: dict[str, str], numbers: dict[str, int]) -> str:
     if message_id not in case.graph.graph:
-        return f"<span class=\"mono\">{_esc(message_id)}</span>"
+        return f'<span class="mono">{_esc(message_id)}</span>'
     message = case.graph.message(message_id)
     score = case.scores.get(message_id)
     excerpt = _marked_html(message.text[:EXCERPT_CHARS], case, message_id)
     more = "…" if len(message.text) > EXCERPT_CHARS else ""
     return (
         f"<b>{_esc(names.get(message.author_id, message.author_id))}</b>, {utc(message.created_at)}, "
-        f"level {_esc(level_label(score))}<br><span class=\"msg\">“{excerpt}{more}”</span>"
-        f"<br><span class=\"mono muted\">#{numbers.get(message_id, '?')} {_esc(message_id)}</span>"
+        f'level {_esc(level_label(score))}<br><span class="msg">“{excerpt}{more}”</span>'
+        f'<br><span class="mono muted">#{numbers.get(message_id, "?")} {_esc(message_id)}</span>'
     )
 
 
 def _chain_step(case: Case, role: str, mark: str, message_id: str, names: dict[str, str], number: int | None) -> str:
     """One message of a chain as a card: role, author, time, level and its text with the evidence marked."""
     if message_id not in case.graph.graph or is_placeholder(case, message_id):
-        return (f'<div class="step"><b>{role.capitalize()}</b> <span class="role">{mark}</span><br>'
-                f'<span class="mono">{_esc(message_id)}</span>: missing from the input</div>')
+        return (
+            f'<div class="step"><b>{role.capitalize()}</b> <span class="role">{mark}</span><br>'
+            f'<span class="mono">{_esc(message_id)}</span>: missing from the input</div>'
+        )
     message = case.graph.message(message_id)
     score = case.scores.get(message_id)
     text = _marked_html(message.text[:CHAIN_CHARS], case, message_id)
     more = f"… ({len(message.text):,} characters; whole in the message list)" if len(message.text) > CHAIN_CHARS else ""
-    swatch = (f'<span class="level" style="background:{LEVEL_COLOURS[score.level]}"></span>' if score else "")
+    swatch = f'<span class="level" style="background:{LEVEL_COLOURS[score.level]}"></span>' if score else ""
     return (
         f'<div class="step"><b>{role.capitalize()}</b> <span class="role">{mark}</span> '
         f"<b>{_esc(names.get(message.author_id, message.author_id))}</b><br>"
@@ -499,8 +603,10 @@ def _chain_step(case: Case, role: str, mark: str, message_id: str, names: dict[s
 
 
 def _chain_html(case: Case, number: int, chain: Chain, names: dict[str, str], numbers: dict[str, int]) -> str:
-    steps = [_chain_step(case, role, f"{role[0].upper()}{number}", message_id, names, numbers.get(message_id))
-             for role, message_id, _, _ in chain_roles(chain)]
+    steps = [
+        _chain_step(case, role, f"{role[0].upper()}{number}", message_id, names, numbers.get(message_id))
+        for role, message_id, _, _ in chain_roles(chain)
+    ]
     gaps = [f'<div class="gap">→<br>{_esc(gap_text(gap))}</div>' for gap in chain.gaps_seconds]
     accuser = names.get(chain.authors[2], chain.authors[2])
     who = "the provoker" if chain.accuser_role == "provoker" else "a third party"
@@ -516,14 +622,17 @@ def _chains_section(case: Case, names: dict[str, str]) -> str:
     """The P→R→A chains first, each side by side in words."""
     chains = all_chains(case)
     numbers = message_numbers(case)
-    head = (f"<h2>Provocation → reaction → accusation ({len(chains)} chain{'s' if len(chains) != 1 else ''})</h2>"
-            '<p class="muted">Highlighted: the words that raised a message\'s score; '
-            '<span class="lowers">underlined dots</span>: words that lowered it (quoted or reported speech, '
-            "negation).</p>")
+    head = (
+        f"<h2>Provocation → reaction → accusation ({len(chains)} chain{'s' if len(chains) != 1 else ''})</h2>"
+        '<p class="muted">Highlighted: the words that raised a message\'s score; '
+        '<span class="lowers">underlined dots</span>: words that lowered it (quoted or reported speech, '
+        "negation).</p>"
+    )
     if not chains:
         return head + "<p>None found: no reaction to a provocation was followed by an accusation.</p>"
-    return head + "\n".join(_chain_html(case, number, chain, names, numbers)
-                             for number, chain in enumerate(chains, start=1))
+    return head + "\n".join(
+        _chain_html(case, number, chain, names, numbers) for number, chain in enumerate(chains, start=1)
+    )
 
 
 def _findings_section(case: Case, names: dict[str, str]) -> str:
@@ -531,23 +640,29 @@ def _findings_section(case: Case, names: dict[str, str]) -> str:
     numbers = message_numbers(case)
     escalated = [c for c in case.findings.conversations if c.first_escalation is not None]
     if not escalated:
-        parts.append('<div class="finding">No message in this case crossed the definition\'s escalation '
-                     "threshold: no one escalated.</div>")
+        parts.append(
+            '<div class="finding">No message in this case crossed the definition\'s escalation '
+            "threshold: no one escalated.</div>"
+        )
     for conversation in escalated:
         escalation = conversation.first_escalation
         doubtful = conversation.inconclusive or escalation.inconclusive
         badge = ' <span class="badge">inconclusive</span>' if doubtful else ""
         reasons = "".join(f"<li>{_esc(reason)}</li>" for reason in escalation.reasons)
         others = other_branch_escalations(conversation)
-        branches = (f"{len(others)} other branch(es) of this conversation escalated too: "
-                    + ", ".join(f"#{numbers.get(e.message_id, '?')} by {names.get(e.author_id, e.author_id)}"
-                                for e in others) + "." if others else "No other branch of this conversation escalated.")
+        branches = (
+            f"{len(others)} other branch(es) of this conversation escalated too: "
+            + ", ".join(f"#{numbers.get(e.message_id, '?')} by {names.get(e.author_id, e.author_id)}" for e in others)
+            + "."
+            if others
+            else "No other branch of this conversation escalated."
+        )
         parts.append(
             f'<div class="finding"><p>Conversation <span class="mono">{_esc(conversation.conversation_id)}</span>'
             f"{badge}</p><p><b>{_esc(escalation_sentence(escalation, names))}</b></p>"
             f"<p>{_message_ref(case, escalation.message_id, names, numbers)}</p>"
             f"<p>Why:</p><ul>{reasons}</ul>{_evidence_html(case, escalation.message_id)}"
-            f"<p class=\"muted\">{_esc(branches)}</p></div>"
+            f'<p class="muted">{_esc(branches)}</p></div>'
         )
     return "\n".join(parts)
 
@@ -569,14 +684,14 @@ def _participants_section(case: Case) -> str:
         reached = f" (#{numbers[highest[p.author_id]]})" if highest.get(p.author_id) in numbers else ""
         role = "; ".join(roles.get(p.author_id, ())) or "—"
         rows.append(
-            f"<tr><td>{_esc(p.author_name or p.author_id)}<br><span class=\"mono muted\">{_esc(p.author_id)}</span>"
-            f"</td><td>{_esc(role)}</td><td class=\"num\">{p.messages}</td>"
-            f"{_level_cell(p.max_level, reached)}<td class=\"num\">{p.escalations}</td>"
-            f"<td class=\"num\">{p.reactions}</td><td class=\"num\">{p.accusations_made}</td>"
-            f"<td class=\"num\">{p.accusations_received}</td></tr>"
+            f'<tr><td>{_esc(p.author_name or p.author_id)}<br><span class="mono muted">{_esc(p.author_id)}</span>'
+            f'</td><td>{_esc(role)}</td><td class="num">{p.messages}</td>'
+            f'{_level_cell(p.max_level, reached)}<td class="num">{p.escalations}</td>'
+            f'<td class="num">{p.reactions}</td><td class="num">{p.accusations_made}</td>'
+            f'<td class="num">{p.accusations_received}</td></tr>'
         )
     return (
-        "<h2>Participants</h2><p class=\"muted\">An escalation started is one that answered no provocation aimed "
+        '<h2>Participants</h2><p class="muted">An escalation started is one that answered no provocation aimed '
         "at its author; a reaction answers one. Accusations count only when aimed at a reactor.</p>"
         "<table><tr><th>name, id</th><th>part in the findings</th><th>messages</th><th>highest level (message)</th>"
         "<th>escalations started</th><th>reactions to provocation</th><th>accusations made</th>"
@@ -587,29 +702,38 @@ def _participants_section(case: Case) -> str:
 def _messages_section(case: Case, marks: dict[str, list[str]]) -> str:
     ordered = messages_in_time_order(case)
     if len(ordered) > MAX_TABLE_MESSAGES:
-        return (f"<h2>Messages</h2><p>{len(ordered):,} messages are too many for one page to list; every message "
-                "with its level and evidence is in timeline.pdf and messages.csv, and in the graph's hover.</p>")
+        return (
+            f"<h2>Messages</h2><p>{len(ordered):,} messages are too many for one page to list; every message "
+            "with its level and evidence is in timeline.pdf and messages.csv, and in the graph's hover.</p>"
+        )
     rows = []
     for number, message in enumerate(ordered, start=1):
         if is_placeholder(case, message.id):
-            rows.append(f'<tr><td>{number}</td><td colspan="3" class="muted">missing message (referenced, not in '
-                        f'the input)</td><td></td><td class="mono">{_esc(message.id)}</td></tr>')
+            rows.append(
+                f'<tr><td>{number}</td><td colspan="3" class="muted">missing message (referenced, not in '
+                f'the input)</td><td></td><td class="mono">{_esc(message.id)}</td></tr>'
+            )
             continue
         score = case.scores.get(message.id)
-        links = [f"reply to {_esc(message.reply_to)}" if message.reply_to else "",
-                 f"quotes {_esc(message.quote_of)}" if message.quote_of else "",
-                 "deleted" if message.deleted else "", "edited" if message.edits or message.edited_from else ""]
+        links = [
+            f"reply to {_esc(message.reply_to)}" if message.reply_to else "",
+            f"quotes {_esc(message.quote_of)}" if message.quote_of else "",
+            "deleted" if message.deleted else "",
+            "edited" if message.edits or message.edited_from else "",
+        ]
         roles = "".join(f'<br><span class="role">{_esc(mark)}</span>' for mark in marks.get(message.id, ()))
         row_class = ' class="in-chain"' if roles else ""
         rows.append(
             f"<tr{row_class}><td>{number}{roles}</td><td>{utc(message.created_at)}</td>"
             f"<td>{_esc(author_label(message))}</td>{_level_cell(score.level if score else None)}<td>"
-            f"<span class=\"msg\">{_marked_html(message.text, case, message.id)}</span>"
-            f"{_evidence_html(case, message.id)}</td><td class=\"mono\">{_esc(message.id)}"
+            f'<span class="msg">{_marked_html(message.text, case, message.id)}</span>'
+            f'{_evidence_html(case, message.id)}</td><td class="mono">{_esc(message.id)}'
             f"<br>{'<br>'.join(link for link in links if link)}</td></tr>"
         )
-    table = ("<table><tr><th>#</th><th>time (UTC)</th><th>author</th><th>level</th><th>text and evidence</th>"
-             f"<th>id, links</th></tr>{''.join(rows)}</table>")
+    table = (
+        "<table><tr><th>#</th><th>time (UTC)</th><th>author</th><th>level</th><th>text and evidence</th>"
+        f"<th>id, links</th></tr>{''.join(rows)}</table>"
+    )
     summary = f"All {len(rows)} messages in time order, per conversation (evidence highlighted, chain roles marked)"
     if len(rows) <= EXPANDED_MESSAGES:
         return f'<h2>Messages</h2><p class="muted">{summary}.</p>{table}'
@@ -619,25 +743,26 @@ def _messages_section(case: Case, marks: dict[str, list[str]]) -> str:
 def _provenance_section(case: Case) -> str:
     definition = case.findings.definition
     inputs = "".join(
-        f"<tr><td class=\"mono\">{_esc(i.path)}</td><td>{_esc(i.format)}</td><td class=\"mono\">{_esc(i.sha256)}</td>"
-        f"<td class=\"num\">{i.messages}</td><td class=\"num\">{i.rejected}</td></tr>"
+        f'<tr><td class="mono">{_esc(i.path)}</td><td>{_esc(i.format)}</td><td class="mono">{_esc(i.sha256)}</td>'
+        f'<td class="num">{i.messages}</td><td class="num">{i.rejected}</td></tr>'
         for i in case.read.inputs
     )
     problems = "".join(
-        f"<li>{_esc(p.severity)}: <span class=\"mono\">{_esc(p.path)}</span> {_esc(p.position)}: {_esc(p.reason)}</li>"
+        f'<li>{_esc(p.severity)}: <span class="mono">{_esc(p.path)}</span> {_esc(p.position)}: {_esc(p.reason)}</li>'
         for p in case.read.problems
     )
     consent = (
         f'<pre class="mono">{_esc(json.dumps(case.consent, indent=2, ensure_ascii=False, default=str))}</pre>'
-        if case.consent else "<p>No consent record was given for this case.</p>"
+        if case.consent
+        else "<p>No consent record was given for this case.</p>"
     )
     options = _esc(json.dumps(case.options, ensure_ascii=False, sort_keys=True, default=str))
     return (
         "<h2>Provenance</h2><table>"
         f"<tr><th>definition</th><td>{_esc(definition.name)} {_esc(definition.version)}</td></tr>"
-        f"<tr><th>definition SHA-256</th><td class=\"mono\">{_esc(definition.sha256)}</td></tr>"
+        f'<tr><th>definition SHA-256</th><td class="mono">{_esc(definition.sha256)}</td></tr>'
         f"<tr><th>scorer</th><td>{_esc(case.findings.scorer)}</td></tr>"
-        f"<tr><th>tool</th><td>{_esc(TOOL)}</td></tr><tr><th>options</th><td class=\"mono\">{options}</td></tr>"
+        f'<tr><th>tool</th><td>{_esc(TOOL)}</td></tr><tr><th>options</th><td class="mono">{options}</td></tr>'
         f"<tr><th>generated</th><td>{generated_at()}</td></tr></table>"
         "<h3>Input files</h3><table><tr><th>file</th><th>format</th><th>SHA-256</th><th>messages</th>"
         f"<th>rejected</th></tr>{inputs}</table>"

@@ -210,20 +210,31 @@ def _first_page(pdf: FPDF, case: Case, names: dict[str, str], numbers: dict[str,
     dated = [m.created_at for m in case.read.messages if m.created_at is not None]
     span = f"{utc(min(dated))} to {utc(max(dated))}" if dated else "no dated messages"
     case_name = f"Case {case.consent['case']}. " if case.consent and case.consent.get("case") else ""
-    _para(pdf, f"{case_name}{len(case.read.messages)} messages in {len(case.graph.conversations())} "
-          f"conversation(s), {span}. Definition {definition.name} {definition.version}, {TOOL}. "
-          f"Generated {generated_at()}.", colour=GREY, size=9)
+    _para(
+        pdf,
+        f"{case_name}{len(case.read.messages)} messages in {len(case.graph.conversations())} "
+        f"conversation(s), {span}. Definition {definition.name} {definition.version}, {TOOL}. "
+        f"Generated {generated_at()}.",
+        colour=GREY,
+        size=9,
+    )
     if case.options.get("pseudonymised"):
-        _para(pdf, "Authors who are not parties named in the consent record appear under pseudonyms.",
-              colour=GREY, size=9)
+        _para(
+            pdf, "Authors who are not parties named in the consent record appear under pseudonyms.", colour=GREY, size=9
+        )
 
     chains = all_chains(case)
     _heading(pdf, f"Provocation → reaction → accusation ({len(chains)} chain{'s' if len(chains) != 1 else ''})")
     if not chains:
         _para(pdf, "None found: no reaction to a provocation was followed by an accusation.")
     else:
-        _para(pdf, "Bold underlined red: words that raised a message's score; underlined blue: words that lowered it "
-              "(quoted or reported speech, negation).", size=8, colour=GREY)
+        _para(
+            pdf,
+            "Bold underlined red: words that raised a message's score; underlined blue: words that lowered it "
+            "(quoted or reported speech, negation).",
+            size=8,
+            colour=GREY,
+        )
     for number, chain in enumerate(chains[:MAX_FIRST_PAGE_CHAINS], start=1):
         _chain_columns(pdf, case, number, chain, names, numbers)
     if len(chains) > MAX_FIRST_PAGE_CHAINS:
@@ -247,27 +258,57 @@ def _first_page(pdf: FPDF, case: Case, names: dict[str, str], numbers: dict[str,
         for reason in conversation.inconclusive_reasons:
             _para(pdf, f"• inconclusive: {reason}", size=9, indent=4, colour=EVIDENCE_RGB)
         others = other_branch_escalations(conversation)
-        _para(pdf, f"{len(others)} other branch(es) escalated too: " + ", ".join(
-            f"#{numbers.get(e.message_id, '?')} by {names.get(e.author_id, e.author_id)}" for e in others)
-              if others else "No other branch of this conversation escalated.", size=8, colour=GREY, indent=4)
+        _para(
+            pdf,
+            f"{len(others)} other branch(es) escalated too: "
+            + ", ".join(f"#{numbers.get(e.message_id, '?')} by {names.get(e.author_id, e.author_id)}" for e in others)
+            if others
+            else "No other branch of this conversation escalated.",
+            size=8,
+            colour=GREY,
+            indent=4,
+        )
 
     _heading(pdf, "Parties")
-    _para(pdf, "An escalation started answered no provocation aimed at its author; a reaction answers one. "
-          "Accusations count only when aimed at a reactor.", size=8, colour=GREY)
+    _para(
+        pdf,
+        "An escalation started answered no provocation aimed at its author; a reaction answers one. "
+        "Accusations count only when aimed at a reactor.",
+        size=8,
+        colour=GREY,
+    )
     roles = participant_roles(case)
     highest = highest_messages(case)
     pdf.set_font("sans", "", 8)
     pdf.set_fill_color(255, 255, 255)
     _shape_for(pdf, *(p.author_name for p in case.findings.participants))
-    with pdf.table(col_widths=(34, 44, 17, 24, 19, 21, 21), text_align="LEFT", line_height=4.5,
-                   markdown=False) as table:
-        table.row(("name, id", "part in the findings", "messages", "highest level (message)", "escalations started",
-                   "reactions to provocation", "accusations made / received"))
+    with pdf.table(
+        col_widths=(34, 44, 17, 24, 19, 21, 21), text_align="LEFT", line_height=4.5, markdown=False
+    ) as table:
+        table.row(
+            (
+                "name, id",
+                "part in the findings",
+                "messages",
+                "highest level (message)",
+                "escalations started",
+                "reactions to provocation",
+                "accusations made / received",
+            )
+        )
         for p in case.findings.participants:
             reached = f" (#{numbers[highest[p.author_id]]})" if highest.get(p.author_id) in numbers else ""
-            table.row((f"{p.author_name or p.author_id}\n{p.author_id}", "; ".join(roles.get(p.author_id, ())) or "—",
-                       str(p.messages), f"{p.max_level} {LEVEL_NAMES[p.max_level]}{reached}", str(p.escalations),
-                       str(p.reactions), f"{p.accusations_made} / {p.accusations_received}"))
+            table.row(
+                (
+                    f"{p.author_name or p.author_id}\n{p.author_id}",
+                    "; ".join(roles.get(p.author_id, ())) or "—",
+                    str(p.messages),
+                    f"{p.max_level} {LEVEL_NAMES[p.max_level]}{reached}",
+                    str(p.escalations),
+                    str(p.reactions),
+                    f"{p.accusations_made} / {p.accusations_received}",
+                )
+            )
     pdf.set_font("sans", "", 10)
 
     warnings = completeness_warnings(case)
@@ -286,8 +327,7 @@ def _chain_columns(
         pdf.add_page()
     who = "the provoker" if chain.accuser_role == "provoker" else "a third party"
     extra = ", across conversations" if chain.cross_conversation else ""
-    _para(pdf, f"Chain {number}: accuser is {who} ({names.get(chain.authors[2], chain.authors[2])}){extra}",
-          bold=True)
+    _para(pdf, f"Chain {number}: accuser is {who} ({names.get(chain.authors[2], chain.authors[2])}){extra}", bold=True)
     gap_width = 14.0
     width = (pdf.epw - 2 * gap_width) / 3
     top, left, right = pdf.get_y() + 1, pdf.l_margin, pdf.r_margin
@@ -299,8 +339,13 @@ def _chain_columns(
         pdf.set_right_margin(pdf.w - x - width)
         pdf.set_xy(x, top)
         score = case.scores.get(message_id)
-        _para(pdf, f"{role.capitalize()} {role[0].upper()}{number} · #{numbers.get(message_id, '?')}", bold=True,
-              size=9, colour=_rgb(CHAIN_COLOUR))
+        _para(
+            pdf,
+            f"{role.capitalize()} {role[0].upper()}{number} · #{numbers.get(message_id, '?')}",
+            bold=True,
+            size=9,
+            colour=_rgb(CHAIN_COLOUR),
+        )
         _para(pdf, f"{names.get(author, author)}, {utc(time)}", size=8)
         _swatch(pdf, LEVEL_COLOURS[score.level] if score else PLACEHOLDER_COLOUR)
         pdf.set_font("sans", "", 8)
@@ -371,8 +416,14 @@ def _timeline_charts(pdf: FPDF, case: Case, names: dict[str, str]) -> None:
     numbering = {key: number for number, key in enumerate(conversations, start=1)}
     if len(conversations) > 1:
         _para(pdf, "The whole case: a row per conversation", bold=True, size=10)
-        _chart(pdf, case, dated, lambda m: conversation_of[m.id],
-               lambda key: f"{numbering[key]}. {_clip(key, 20)} ({len(conversations[key])})", chains=False)
+        _chart(
+            pdf,
+            case,
+            dated,
+            lambda m: conversation_of[m.id],
+            lambda key: f"{numbering[key]}. {_clip(key, 20)} ({len(conversations[key])})",
+            chains=False,
+        )
     marks = chain_marks(case)
     for key in focus_conversations(case):
         messages = [m for m in dated if conversation_of[m.id] == key]
@@ -381,13 +432,25 @@ def _timeline_charts(pdf: FPDF, case: Case, names: dict[str, str]) -> None:
         rows = len({m.author_id for m in messages})
         if pdf.will_page_break(min(rows, MAX_TIMELINE_ROWS) * 8 + 40):
             pdf.add_page()
-        _para(pdf, f"Conversation {numbering[key]}. {key}: {len(conversations[key])} message(s); a row per "
-              "participant", bold=True, size=10)
+        _para(
+            pdf,
+            f"Conversation {numbering[key]}. {key}: {len(conversations[key])} message(s); a row per participant",
+            bold=True,
+            size=10,
+        )
         _chart(pdf, case, messages, lambda m: m.author_id, lambda author: names.get(author, author), marks=marks)
 
 
-def _chart(pdf: FPDF, case: Case, messages: list[Message], row_key, label, *, chains: bool = True,
-           marks: dict[str, list[str]] | None = None) -> None:
+def _chart(
+    pdf: FPDF,
+    case: Case,
+    messages: list[Message],
+    row_key,
+    label,
+    *,
+    chains: bool = True,
+    marks: dict[str, list[str]] | None = None,
+) -> None:
     """Messages as dots over time on rows (``row_key`` of a message; ``label`` of a row), coloured by level, the
     severest drawn last so none hides behind a lesser one; chains as lines through P, R and A, labelled above."""
     counts: dict[str, int] = {}
@@ -455,8 +518,12 @@ def _chart(pdf: FPDF, case: Case, messages: list[Message], row_key, label, *, ch
     pdf.ln(7)
     pdf.set_line_width(0.2)
     if hidden:
-        _para(pdf, f"Not drawn ({len(hidden)} rows with fewer messages): " + ", ".join(label(k) for k in hidden),
-              size=8, colour=GREY)
+        _para(
+            pdf,
+            f"Not drawn ({len(hidden)} rows with fewer messages): " + ", ".join(label(k) for k in hidden),
+            size=8,
+            colour=GREY,
+        )
 
 
 def _chart_labels(pdf: FPDF, labels: list[tuple[float, float, str]]) -> None:
@@ -467,8 +534,9 @@ def _chart_labels(pdf: FPDF, labels: list[tuple[float, float, str]]) -> None:
     for x, y, text in sorted(labels):
         half = pdf.get_string_width(text) / 2 + 0.5
         lift = 2.2
-        while any(x - half < right and left < x + half and abs((y - lift) - other) < 2.8
-                  for left, right, other in placed):
+        while any(
+            x - half < right and left < x + half and abs((y - lift) - other) < 2.8 for left, right, other in placed
+        ):
             lift += 3.0
         placed.append((x - half, x + half, y - lift))
         pdf.set_xy(x - half, y - lift - 2.8)
@@ -494,8 +562,7 @@ def _messages(pdf: FPDF, case: Case, numbers: dict[str, int]) -> None:
 def _message(pdf: FPDF, case: Case, message: Message, numbers: dict[str, int], roles: list[str]) -> None:
     number = numbers[message.id]
     if is_placeholder(case, message.id):
-        _para(pdf, f"#{number}  missing message {message.id}: referenced, but not in the input", colour=GREY,
-              size=9)
+        _para(pdf, f"#{number}  missing message {message.id}: referenced, but not in the input", colour=GREY, size=9)
         pdf.ln(1.5)
         return
     score = case.scores.get(message.id)
@@ -503,8 +570,7 @@ def _message(pdf: FPDF, case: Case, message: Message, numbers: dict[str, int], r
         pdf.add_page()
     _shape_for(pdf, message.text, message.author_name)
     pdf.set_font("sans", "B", 9.5)
-    pdf.cell(0, 5, f"#{number}   {utc(message.created_at)}   {author_label(message)}", new_x="LMARGIN",
-             new_y="NEXT")
+    pdf.cell(0, 5, f"#{number}   {utc(message.created_at)}   {author_label(message)}", new_x="LMARGIN", new_y="NEXT")
     _swatch(pdf, LEVEL_COLOURS[score.level] if score else PLACEHOLDER_COLOUR)
     links = [*(f"chain role {role}" for role in roles), f"level {level_label(score)}", message.id]
     if message.reply_to:
@@ -512,7 +578,8 @@ def _message(pdf: FPDF, case: Case, message: Message, numbers: dict[str, int], r
     if message.quote_of:
         links.append(f"quotes #{numbers.get(message.quote_of, '?')} ({message.quote_of})")
     links += ["deleted"] * message.deleted + [f"edited ({len(message.edits)} earlier version(s))"] * bool(
-        message.edits or message.edited_from)
+        message.edits or message.edited_from
+    )
     pdf.set_font("sans", "", 8)
     pdf.set_text_color(*GREY)
     pdf.multi_cell(0, 4.2, " · ".join(links), new_x="LMARGIN", new_y="NEXT")
@@ -538,14 +605,22 @@ def _chains(pdf: FPDF, case: Case, names: dict[str, str], numbers: dict[str, int
         _para(pdf, "None found.")
     for number, chain in enumerate(chains, start=1):
         where = ", across conversations" if chain.cross_conversation else ""
-        _para(pdf, f"Chain {number} (accuser: {chain.accuser_role}{where}); gaps {gap_text(chain.gaps_seconds[0])} "
-              f"and {gap_text(chain.gaps_seconds[1])}", bold=True)
+        _para(
+            pdf,
+            f"Chain {number} (accuser: {chain.accuser_role}{where}); gaps {gap_text(chain.gaps_seconds[0])} "
+            f"and {gap_text(chain.gaps_seconds[1])}",
+            bold=True,
+        )
         for role, message_id, author, time in chain_roles(chain):
             known = message_id in case.graph.graph
             text = case.graph.message(message_id).text if known else ""
-            _para(pdf, f"{role}: #{numbers.get(message_id, '?')} {utc(time)} {names.get(author, author)}, level "
-                  f"{level_label(case.scores.get(message_id))}: “{_clip(' '.join(text.split()), 200)}”",
-                  size=9, indent=4)
+            _para(
+                pdf,
+                f"{role}: #{numbers.get(message_id, '?')} {utc(time)} {names.get(author, author)}, level "
+                f"{level_label(case.scores.get(message_id))}: “{_clip(' '.join(text.split()), 200)}”",
+                size=9,
+                indent=4,
+            )
         pdf.ln(2)
 
 
@@ -564,8 +639,12 @@ def _provenance(pdf: FPDF, case: Case, undrawn: list[str]) -> None:
     _heading(pdf, "Input files", 11)
     for item in case.read.inputs:
         _para(pdf, item.path, size=9, bold=True)
-        _para(pdf, f"format {item.format}; {item.messages} messages, {item.rejected} rejected; SHA-256 {item.sha256}",
-              size=8, indent=4)
+        _para(
+            pdf,
+            f"format {item.format}; {item.messages} messages, {item.rejected} rejected; SHA-256 {item.sha256}",
+            size=8,
+            indent=4,
+        )
     _heading(pdf, f"Records not used ({len(case.read.problems)})", 11)
     for problem in case.read.problems:
         _para(pdf, f"{problem.severity}: {problem.path} {problem.position}: {problem.reason}", size=8)
@@ -577,5 +656,10 @@ def _provenance(pdf: FPDF, case: Case, undrawn: list[str]) -> None:
     else:
         _para(pdf, "No consent record was given for this case.", size=9)
     if undrawn:
-        _para(pdf, "Characters no installed font can draw (shown as boxes): "
-              + " ".join(f"U+{ord(c):04X}" for c in undrawn[:40]), size=8, colour=EVIDENCE_RGB)
+        _para(
+            pdf,
+            "Characters no installed font can draw (shown as boxes): "
+            + " ".join(f"U+{ord(c):04X}" for c in undrawn[:40]),
+            size=8,
+            colour=EVIDENCE_RGB,
+        )

@@ -35,78 +35,95 @@ FLOAT_DIGITS = 4
 # What a spreadsheet takes for the start of a formula (OWASP's list for CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-SCORE_COLUMNS = pa.schema([
-    ("score", pa.float64()),
-    ("level", pa.int8()),
-    ("level_name", pa.string()),
-    ("hostile", pa.bool_()),
-    ("accusation", pa.bool_()),
-    ("categories", pa.string()),
-    ("level_reason", pa.string()),
-    ("spans", pa.string()),
-    ("evidence", pa.string()),
-    ("scorer", pa.string()),
-    ("first_escalation", pa.bool_()),
-    ("chain_roles", pa.string()),
-])
+SCORE_COLUMNS = pa.schema(
+    [
+        ("score", pa.float64()),
+        ("level", pa.int8()),
+        ("level_name", pa.string()),
+        ("hostile", pa.bool_()),
+        ("accusation", pa.bool_()),
+        ("categories", pa.string()),
+        ("level_reason", pa.string()),
+        ("spans", pa.string()),
+        ("evidence", pa.string()),
+        ("scorer", pa.string()),
+        ("first_escalation", pa.bool_()),
+        ("chain_roles", pa.string()),
+    ]
+)
 # Every other version of a message (JSON), every file it was read from (JSON), and what its sources disagree on.
-HISTORY_COLUMNS = pa.schema([
-    ("edits", pa.string()),
-    ("sources", pa.string()),
-    ("conflict", pa.string()),
-])
+HISTORY_COLUMNS = pa.schema(
+    [
+        ("edits", pa.string()),
+        ("sources", pa.string()),
+        ("conflict", pa.string()),
+    ]
+)
 
 
 def findings_document(case: Case) -> dict[str, Any]:
     """The case's findings as the plain, JSON-ready document of ``docs/findings-schema.md``."""
     findings = case.findings
     problems = [asdict(problem) for problem in case.read.problems]
-    document = _plain({
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "threadlens", "version": __version__},
-        "definition": asdict(findings.definition),
-        "scorer": findings.scorer,
-        "inputs": [
-            {"path": item.path, "sha256": item.sha256, "format": item.format, "records": item.records,
-             "messages": item.messages, "rejected": item.rejected}
-            for item in case.read.inputs
-        ],
-        "options": case.options,
-        "consent": case.consent,
-        "problems": {"count": len(problems), "items": problems},
-        "conflicts": [_conflict(case, conflict) for conflict in case.read.conflicts],
-        "graph_issues": [asdict(issue) for issue in case.graph.issues],
-        "conversations": [
-            {
-                "id": conversation.conversation_id,
-                "messages": list(conversation.message_ids),
-                "first_escalation": _escalation(conversation.first_escalation),
-                "branch_escalations": [_escalation(event) for event in conversation.branch_escalations],
-                "chains": [asdict(chain) for chain in conversation.chains],
-                "completeness": asdict(conversation.completeness),
-                "inconclusive": conversation.inconclusive,
-                "inconclusive_reasons": list(conversation.inconclusive_reasons),
-            }
-            for conversation in findings.conversations
-        ],
-        "chains": [asdict(chain) for chain in findings.chains],
-        "participants": [asdict(participant) for participant in findings.participants],
-    })
+    document = _plain(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "threadlens", "version": __version__},
+            "definition": asdict(findings.definition),
+            "scorer": findings.scorer,
+            "inputs": [
+                {
+                    "path": item.path,
+                    "sha256": item.sha256,
+                    "format": item.format,
+                    "records": item.records,
+                    "messages": item.messages,
+                    "rejected": item.rejected,
+                }
+                for item in case.read.inputs
+            ],
+            "options": case.options,
+            "consent": case.consent,
+            "problems": {"count": len(problems), "items": problems},
+            "conflicts": [_conflict(case, conflict) for conflict in case.read.conflicts],
+            "graph_issues": [asdict(issue) for issue in case.graph.issues],
+            "conversations": [
+                {
+                    "id": conversation.conversation_id,
+                    "messages": list(conversation.message_ids),
+                    "first_escalation": _escalation(conversation.first_escalation),
+                    "branch_escalations": [_escalation(event) for event in conversation.branch_escalations],
+                    "chains": [asdict(chain) for chain in conversation.chains],
+                    "completeness": asdict(conversation.completeness),
+                    "inconclusive": conversation.inconclusive,
+                    "inconclusive_reasons": list(conversation.inconclusive_reasons),
+                }
+                for conversation in findings.conversations
+            ],
+            "chains": [asdict(chain) for chain in findings.chains],
+            "participants": [asdict(participant) for participant in findings.participants],
+        }
+    )
     return _stable_paths(document, InputNames(item["path"] for item in case.locations.get("inputs", [])))
 
 
 def _stable_paths(document: dict[str, Any], names: InputNames) -> dict[str, Any]:
     """``document`` with every file named by ``names``: each ``path`` value, the paths problems quote, and the
     manifest and definition by their base names."""
-    quoted = sorted({item["path"] for item in document["inputs"]}
-                    | {source["path"] for conflict in document["conflicts"] for source in conflict["sources"]},
-                    key=len, reverse=True)
+    quoted = sorted(
+        {item["path"] for item in document["inputs"]}
+        | {source["path"] for conflict in document["conflicts"] for source in conflict["sources"]},
+        key=len,
+        reverse=True,
+    )
     pattern = re.compile("|".join(re.escape(path) for path in quoted)) if quoted else None
 
     def walk(value: Any) -> Any:
         if isinstance(value, dict):
-            return {key: names.name(item) if key == "path" and isinstance(item, str) else walk(item)
-                    for key, item in value.items()}
+            return {
+                key: names.name(item) if key == "path" and isinstance(item, str) else walk(item)
+                for key, item in value.items()
+            }
         return [walk(item) for item in value] if isinstance(value, list) else value
 
     stable = walk(document)
@@ -137,22 +154,35 @@ def messages_frame(case: Case) -> pd.DataFrame:
     firsts = {c.first_escalation.message_id for c in case.findings.conversations if c.first_escalation}
     roles: dict[str, list[str]] = {}
     for chain in all_chains(case):
-        for role, key in (("provocation", chain.provocation), ("reaction", chain.reaction),
-                          ("accusation", chain.accusation)):
+        for role, key in (
+            ("provocation", chain.provocation),
+            ("reaction", chain.reaction),
+            ("accusation", chain.accusation),
+        ):
             if role not in roles.setdefault(key, []):
                 roles[key].append(role)
     columns: dict[str, list[Any]] = {name: [] for name in SCORE_COLUMNS.names}
     for key in frame["id"]:
         score = case.scores.get(key)
         values = (
-            (round(score.value, FLOAT_DIGITS), score.level, LEVEL_NAMES[score.level], score.hostile,
-             score.accusation, _compact(list(score.categories)), score.reason,
-             _compact([list(span) for span in score.spans]),
-             _compact([_plain(asdict(item)) for item in score.evidence]), f"{score.scorer} {score.version}")
-            if score is not None else (None,) * 10
+            (
+                round(score.value, FLOAT_DIGITS),
+                score.level,
+                LEVEL_NAMES[score.level],
+                score.hostile,
+                score.accusation,
+                _compact(list(score.categories)),
+                score.reason,
+                _compact([list(span) for span in score.spans]),
+                _compact([_plain(asdict(item)) for item in score.evidence]),
+                f"{score.scorer} {score.version}",
+            )
+            if score is not None
+            else (None,) * 10
         )
-        for name, value in zip(SCORE_COLUMNS.names, (*values, key in firsts, ",".join(roles.get(key, [])) or None),
-                               strict=True):
+        for name, value in zip(
+            SCORE_COLUMNS.names, (*values, key in firsts, ",".join(roles.get(key, [])) or None), strict=True
+        ):
             columns[name].append(value)
     extra = pa.table(columns, schema=SCORE_COLUMNS).to_pandas(types_mapper=pd.ArrowDtype)
     history = pa.table(_history_columns(case, list(frame["id"])), schema=HISTORY_COLUMNS)
@@ -165,8 +195,9 @@ def _history_columns(case: Case, ids: list[str]) -> dict[str, list[str | None]]:
     columns: dict[str, list[str | None]] = {name: [] for name in HISTORY_COLUMNS.names}
     for key in ids:
         message = case.graph.message(key)
-        columns["edits"].append(_compact([_plain(asdict(revision)) for revision in message.edits])
-                                if message.edits else None)
+        columns["edits"].append(
+            _compact([_plain(asdict(revision)) for revision in message.edits]) if message.edits else None
+        )
         columns["sources"].append(_compact([asdict(source) for source in message.sources]) if message.sources else None)
         columns["conflict"].append(conflicts.get(key))
     return columns
@@ -177,16 +208,35 @@ def _conflict(case: Case, conflict: Conflict) -> dict[str, Any]:
     versions: list[dict[str, Any]] = []
     if case.graph.graph.has_node(conflict.message_id):
         message = case.graph.message(conflict.message_id)
-        versions.append({"text": message.text, "author_id": message.author_id, "author_name": message.author_name,
-                         "created_at": message.created_at, "source": message.source, "current": True})
-        versions.extend({"text": revision.text, "author_id": revision.author_id or message.author_id,
-                         "author_name": revision.author_name or message.author_name,
-                         "created_at": revision.created_at, "source": revision.source, "current": False}
-                        for revision in message.edits)
-    return {"message_id": conflict.message_id, "fields": list(conflict.fields),
-            "sources": [asdict(source) for source in conflict.sources],
-            "versions": [{**version, "source": asdict(version["source"]) if version["source"] else None}
-                         for version in versions]}
+        versions.append(
+            {
+                "text": message.text,
+                "author_id": message.author_id,
+                "author_name": message.author_name,
+                "created_at": message.created_at,
+                "source": message.source,
+                "current": True,
+            }
+        )
+        versions.extend(
+            {
+                "text": revision.text,
+                "author_id": revision.author_id or message.author_id,
+                "author_name": revision.author_name or message.author_name,
+                "created_at": revision.created_at,
+                "source": revision.source,
+                "current": False,
+            }
+            for revision in message.edits
+        )
+    return {
+        "message_id": conflict.message_id,
+        "fields": list(conflict.fields),
+        "sources": [asdict(source) for source in conflict.sources],
+        "versions": [
+            {**version, "source": asdict(version["source"]) if version["source"] else None} for version in versions
+        ],
+    }
 
 
 def spreadsheet_safe(value: Any) -> Any:

@@ -51,13 +51,21 @@ def conversations_table(summaries: list[dict], *, width: int, wide: bool) -> Tab
     keys = ["conversation_id", "messages", "participants", "first", "last", "missing_parents"]
     if not narrow:
         keys += ["depth", "edited", "deleted"]
-    titles = {"conversation_id": "conversation", "first": "first (UTC)", "last": "last (UTC)",
-              "missing_parents": "missing" if narrow else "missing parents",
-              "participants": "people" if narrow else "participants"}
+    titles = {
+        "conversation_id": "conversation",
+        "first": "first (UTC)",
+        "last": "last (UTC)",
+        "missing_parents": "missing" if narrow else "missing parents",
+        "participants": "people" if narrow else "participants",
+    }
     table = _table(*(titles.get(key, key) for key in keys), narrow=narrow, folding=())
     for row in summaries:
-        cells = {**row, "conversation_id": short_id(str(row["conversation_id"]), wide),
-                 "first": short_time(row["first"], wide), "last": short_time(row["last"], wide)}
+        cells = {
+            **row,
+            "conversation_id": short_id(str(row["conversation_id"]), wide),
+            "first": short_time(row["first"], wide),
+            "last": short_time(row["last"], wide),
+        }
         table.add_row(*(Text(str(cells[key])) for key in keys))
     if narrow:
         table.caption = "depth, edits and deletions: --wide or --json; " + NARROW_NOTE
@@ -68,16 +76,32 @@ def findings_table(case: Case, *, width: int, wide: bool) -> Table:
     """``analyse``'s table: per conversation, who escalated first, when, at what level, chains, doubts."""
     narrow = width < WIDE_FROM and not wide
     names = author_names(case)
-    table = _table("conversation", "messages", "first escalation", "level", "chains", "inconclusive", narrow=narrow,
-                   folding=("first escalation", "inconclusive"))
+    table = _table(
+        "conversation",
+        "messages",
+        "first escalation",
+        "level",
+        "chains",
+        "inconclusive",
+        narrow=narrow,
+        folding=("first escalation", "inconclusive"),
+    )
     for item in case.findings.conversations:
         first = item.first_escalation
         where = f" ({short_id(first.message_id, wide)})" if first and not narrow else ""
-        escalation = (f"{names.get(first.author_id, first.author_id)} at {short_time(first.created_at, wide)}{where}"
-                      if first else "none")
-        table.add_row(Text(short_id(item.conversation_id, wide)), str(item.completeness.messages), Text(escalation),
-                      f"{first.level} ({first.margin:+.2f})" if first else "", str(len(item.chains)),
-                      Text("; ".join(item.inconclusive_reasons) or "no"))
+        escalation = (
+            f"{names.get(first.author_id, first.author_id)} at {short_time(first.created_at, wide)}{where}"
+            if first
+            else "none"
+        )
+        table.add_row(
+            Text(short_id(item.conversation_id, wide)),
+            str(item.completeness.messages),
+            Text(escalation),
+            f"{first.level} ({first.margin:+.2f})" if first else "",
+            str(len(item.chains)),
+            Text("; ".join(item.inconclusive_reasons) or "no"),
+        )
     if narrow:
         table.caption = NARROW_NOTE
     return table
@@ -89,7 +113,11 @@ def chain_lines(case: Case, *, wide: bool) -> list[Text]:
     lines = []
     for chain in case.findings.chains:
         provoker, reactor, accuser = (names.get(author, author) for author in chain.authors)
-        lines.append(Text(f"chain: {short_id(chain.provocation, wide)} by {provoker} → "
-                          f"{short_id(chain.reaction, wide)} by {reactor} → {short_id(chain.accusation, wide)} "
-                          f"by {accuser} ({chain.accuser_role})"))
+        lines.append(
+            Text(
+                f"chain: {short_id(chain.provocation, wide)} by {provoker} → "
+                f"{short_id(chain.reaction, wide)} by {reactor} → {short_id(chain.accusation, wide)} "
+                f"by {accuser} ({chain.accuser_role})"
+            )
+        )
     return lines

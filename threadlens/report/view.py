@@ -103,8 +103,9 @@ def evidence_segments(text: str, score: Score | None) -> list[Segment]:
     if score is None or score.level == 0 or not text:
         return [Segment(text, False)] if text else []
     raising = _clipped(list(score.spans), len(text))
-    lowering = _clipped([(e.start, e.end) for e in score.evidence if e.contribution < 0 and e.kind != "model"],
-                        len(text))
+    lowering = _clipped(
+        [(e.start, e.end) for e in score.evidence if e.contribution < 0 and e.kind != "model"], len(text)
+    )
     bounds = sorted({0, len(text), *(edge for span in (*raising, *lowering) for edge in span)})
     segments: list[Segment] = []
     for start, end in pairwise(bounds):
@@ -131,8 +132,10 @@ def evidence_lines(score: Score | None) -> list[EvidenceLine]:
         return []
     if score.level == 0:
         return [EvidenceLine(f"{NO_HOSTILE_LANGUAGE} (score {score.value:.2f})", "neutral")]
-    lines = [EvidenceLine(line.text + (f" {line.contribution:+.2f}" if line.contribution else ""), line.tone)
-             for line in explanation(score)]
+    lines = [
+        EvidenceLine(line.text + (f" {line.contribution:+.2f}" if line.contribution else ""), line.tone)
+        for line in explanation(score)
+    ]
     return sorted(lines, key=lambda line: ("raises", "lowers", "neutral").index(line.tone))
 
 
@@ -230,10 +233,14 @@ def focus_conversations(case: Case) -> list[str]:
     """The conversations a panel should look at, each on its own time axis: those with findings (an escalation
     or a chain), or, when none has any, the largest one."""
     conversations = case.graph.conversations()
-    chained = {message_id for chain in all_chains(case) for message_id in (chain.provocation, chain.reaction,
-                                                                            chain.accusation)}
-    found = [c.conversation_id for c in case.findings.conversations
-             if c.first_escalation is not None or c.chains or chained & set(c.message_ids)]
+    chained = {
+        message_id for chain in all_chains(case) for message_id in (chain.provocation, chain.reaction, chain.accusation)
+    }
+    found = [
+        c.conversation_id
+        for c in case.findings.conversations
+        if c.first_escalation is not None or c.chains or chained & set(c.message_ids)
+    ]
     if found or not conversations:
         return [c for c in found if c in conversations]
     return [max(conversations, key=lambda key: (len(conversations[key]), key))]
@@ -283,14 +290,37 @@ def participant_roles(case: Case) -> dict[str, list[str]]:
             roles.setdefault(first.author_id, []).append(f"escalated first (#{numbers.get(first.message_id, '?')})")
     for chain in all_chains(case):
         _, reactor, accuser = chain.authors
-        roles.setdefault(reactor, []).append(f"reacted (#{numbers.get(chain.reaction, '?')}) to a provocation "
-                                             f"(#{numbers.get(chain.provocation, '?')})")
+        roles.setdefault(reactor, []).append(
+            f"reacted (#{numbers.get(chain.reaction, '?')}) to a provocation (#{numbers.get(chain.provocation, '?')})"
+        )
         roles.setdefault(accuser, []).append(f"accused the reactor (#{numbers.get(chain.accusation, '?')})")
     return {author: list(dict.fromkeys(items)) for author, items in roles.items()}
 
 
-_TICK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
-               172800, 604800, 2592000, 31536000)
+_TICK_STEPS = (
+    1,
+    2,
+    5,
+    10,
+    15,
+    30,
+    60,
+    120,
+    300,
+    600,
+    900,
+    1800,
+    3600,
+    7200,
+    10800,
+    21600,
+    43200,
+    86400,
+    172800,
+    604800,
+    2592000,
+    31536000,
+)
 
 
 def time_ticks(start: datetime, end: datetime, most: int = 6) -> list[tuple[datetime, str]]:

@@ -88,8 +88,10 @@ def score_texts(texts: Sequence[str], definition: Definition | str | None = None
     long = {index: cut_text(text, MAX_SCORED_CHARS) for index, text in enumerate(texts) if len(text) > MAX_SCORED_CHARS}
     scores = get_scorer(scorer, definition).score([long[i].text if i in long else text for i, text in enumerate(texts)])
     for index, cut in long.items():
-        note = (f"not scored: characters {MAX_SCORED_CHARS:,} to {cut.full_length:,} of {cut.full_length:,}; "
-                f"full text SHA-256 {cut.sha256}")
+        note = (
+            f"not scored: characters {MAX_SCORED_CHARS:,} to {cut.full_length:,} of {cut.full_length:,}; "
+            f"full text SHA-256 {cut.sha256}"
+        )
         evidence = Evidence(MAX_SCORED_CHARS, cut.full_length, note, "rule", "cut", 0.0)
         scores[index] = replace(scores[index], evidence=(*scores[index].evidence, evidence))
     return scores

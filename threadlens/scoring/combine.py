@@ -117,7 +117,7 @@ def level_of(value: float, kinds: list[Kind], definition: Definition) -> tuple[i
 
 
 def _described(kind: Kind) -> str:
-    """"threat of violence or harm: 'I will make you pay' (rule)"."""
+    """ "threat of violence or harm: 'I will make you pay' (rule)"."""
     how = f"model, {kind.confidence:.2f}" if kind.source == "model" else kind.source
     words = f": '{kind.words}'" if kind.words else ""
     return f"{KIND_WORDS.get(kind.name, kind.name)}{words} ({how})"
@@ -131,10 +131,15 @@ def highlighted_spans(evidence: list[Evidence], level: int, definition: Definiti
     rule = definition.section("spans")
     min_share = float(rule["min_share"])
     ranges = sorted(
-        (e.start, e.end) for e in evidence
-        if e.end > e.start and e.contribution > 0 and e.name not in WHOLE_TEXT
-        and ((e.kind == "model" and e.name == HOSTILE_WORD) or (e.kind != "model" and e.contribution >= min_share
-                                                                and e.category in HOSTILE_CATEGORIES))
+        (e.start, e.end)
+        for e in evidence
+        if e.end > e.start
+        and e.contribution > 0
+        and e.name not in WHOLE_TEXT
+        and (
+            (e.kind == "model" and e.name == HOSTILE_WORD)
+            or (e.kind != "model" and e.contribution >= min_share and e.category in HOSTILE_CATEGORIES)
+        )
     )
     return tuple(ranges)
 

@@ -55,8 +55,9 @@ def read_olid(root: Path) -> pd.DataFrame:
     offensive = frame["subtask_a"] == "OFF"
     target = frame["subtask_c"].fillna("NULL")
     person = np.where(~offensive | (frame["subtask_b"] == "UNT") | (target == "GRP"), 0.0, (target == "IND") * 1.0)
-    group = np.where(~offensive | (frame["subtask_b"] == "UNT") | (target == "IND"), 0.0,
-                     np.where(target == "GRP", 1.0, NA))
+    group = np.where(
+        ~offensive | (frame["subtask_b"] == "UNT") | (target == "IND"), 0.0, np.where(target == "GRP", 1.0, NA)
+    )
     return _frame("olid", frame["tweet"], offensive, person=person, group=group)
 
 
@@ -92,7 +93,10 @@ def read_dynahate(root: Path) -> pd.DataFrame:
     hate = frame["label"] == "hate"
     given = ~hate | (frame["type"] != "notgiven")
     return _frame(
-        "dynahate", frame["text"], hate, group=hate * 1.0,
+        "dynahate",
+        frame["text"],
+        hate,
+        group=hate * 1.0,
         threat=np.where(given, (frame["type"] == "threatening") * 1.0, NA),
         dehumanising=np.where(given, (frame["type"] == "dehumanization") * 1.0, NA),
     )
@@ -115,8 +119,9 @@ def read_implicit_hate(root: Path) -> pd.DataFrame:
     classes = dict(zip(fine["post"], fine["implicit_class"], strict=True))
     hate = frame["class"] != "not_hate"
     fine_class = frame["post"].map(classes)
-    threat = np.where(~hate | (frame["class"] == "implicit_hate") & fine_class.notna(),
-                      (fine_class == "threatening") * 1.0, NA)
+    threat = np.where(
+        ~hate | (frame["class"] == "implicit_hate") & fine_class.notna(), (fine_class == "threatening") * 1.0, NA
+    )
     return _frame("implicit-hate", frame["post"], hate, group=hate * 1.0, threat=threat)
 
 
@@ -128,8 +133,15 @@ def read_ghc(root: Path) -> pd.DataFrame:
     vulgar_only = ~hate & (frame["vo"] > 0)
     frame = frame[~vulgar_only]
     hate = hate[~vulgar_only]
-    return _frame("ghc", frame["text"], hate, group=hate * 1.0, threat=frame["cv"] * 1.0,
-                  dehumanising=frame["hd"] * 1.0, vulgar=frame["vo"] * 1.0)
+    return _frame(
+        "ghc",
+        frame["text"],
+        hate,
+        group=hate * 1.0,
+        threat=frame["cv"] * 1.0,
+        dehumanising=frame["hd"] * 1.0,
+        vulgar=frame["vo"] * 1.0,
+    )
 
 
 def read_toxic_spans(root: Path) -> pd.DataFrame:
@@ -148,16 +160,34 @@ def read_toxic_spans(root: Path) -> pd.DataFrame:
 def read_all(data: Path) -> pd.DataFrame:
     """Every training corpus under ``data`` (a copy of ``../shared/data``), one frame."""
     hostility, spans, threads = data / "hostility", data / "spans", data / "threads"
-    parts = [read_davidson(hostility), read_olid(hostility), read_toxichat(threads / "toxichat" / "train.jsonl"),
-             read_cad(hostility), read_dynahate(hostility), read_sbic(hostility), read_implicit_hate(hostility),
-             read_ghc(hostility), read_toxic_spans(spans)]
+    parts = [
+        read_davidson(hostility),
+        read_olid(hostility),
+        read_toxichat(threads / "toxichat" / "train.jsonl"),
+        read_cad(hostility),
+        read_dynahate(hostility),
+        read_sbic(hostility),
+        read_implicit_hate(hostility),
+        read_ghc(hostility),
+        read_toxic_spans(spans),
+    ]
     return pd.concat(parts).drop_duplicates(["source", "text"]).reset_index(drop=True)
 
 
 # How many times each source's training texts are drawn per epoch, before a run's overall share: Davidson is
 # large and counts swearing as offensive; the Gab corpus is mostly neutral, so its hostile posts count apart.
-SOURCE_WEIGHTS = {"davidson": 0.25, "olid": 1.0, "toxichat": 2.0, "cad": 1.0, "dynahate": 2.0, "sbic": 1.5,
-                  "implicit-hate": 0.5, "ghc": 0.25, "ghc:hostile": 1.0, "toxic-spans": 1.5}
+SOURCE_WEIGHTS = {
+    "davidson": 0.25,
+    "olid": 1.0,
+    "toxichat": 2.0,
+    "cad": 1.0,
+    "dynahate": 2.0,
+    "sbic": 1.5,
+    "implicit-hate": 0.5,
+    "ghc": 0.25,
+    "ghc:hostile": 1.0,
+    "toxic-spans": 1.5,
+}
 
 
 def draw_rows(frame: pd.DataFrame, rng: random.Random, share: float = 1.0) -> list[int]:

@@ -144,8 +144,12 @@ def evaluate_spans_file(
         try:
             gold.append([int(i) for i in json.loads(str(value))])
         except (ValueError, TypeError):
-            raise InputError(f"the {spans_column!r} cell is {str(value)[:40]!r}", path=str(path),
-                             position=f"row {row}", expected="a JSON list of character offsets, e.g. [8, 9, 10]",
-                             hint="Write the spans as the Toxic Spans task does") from None
+            raise InputError(
+                f"the {spans_column!r} cell is {str(value)[:40]!r}",
+                path=str(path),
+                position=f"row {row}",
+                expected="a JSON list of character offsets, e.g. [8, 9, 10]",
+                hint="Write the spans as the Toxic Spans task does",
+            ) from None
     scores = score_texts(frame[text_column].astype(str).tolist(), definition)
     return (len(gold), *span_f1(gold, [span_offsets(s.spans) for s in scores]))

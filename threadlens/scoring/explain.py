@@ -56,6 +56,7 @@ def _quoted(text: str) -> str:
     text = " ".join(text.split())
     return f"'{text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 1] + '…'}'"
 
+
 _TONES = {"raises": "bold red", "lowers": "underline blue", "neutral": "dim"}
 
 

@@ -185,8 +185,10 @@ class LensScorer:
             probability = sigmoid(reading.logits[kind])
             if probability < threshold:
                 continue
-            top = sorted((i for i, v in reading.shares[kind].items() if v > 0 and i not in analysis.omitted),
-                         key=lambda i: -reading.shares[kind][i])[:3]
+            top = sorted(
+                (i for i, v in reading.shares[kind].items() if v > 0 and i not in analysis.omitted),
+                key=lambda i: -reading.shares[kind][i],
+            )[:3]
             words = " … ".join(text[analysis.tokens[i].start : analysis.tokens[i].end] for i in sorted(top))
             found.append(Kind(kind, "model", round(probability, 2), words))
         return found
