@@ -23,4 +23,5 @@ test: $(STAMP)
 	$(VENV)/bin/python -m pytest -q
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check threadlens tests benchmarks scripts
+	$(VENV)/bin/ruff check threadlens tests benchmarks scripts conftest.py
+	$(VENV)/bin/ruff format --check threadlens tests benchmarks scripts conftest.py
