@@ -135,8 +135,10 @@ def evidence_lines(score: Score | None) -> list[EvidenceLine]:
     lines = [
         EvidenceLine(line.text + (f" {line.contribution:+.2f}" if line.contribution else ""), line.tone)
         for line in explanation(score)
+        if line.text != score.reason
     ]
-    return sorted(lines, key=lambda line: ("raises", "lowers", "neutral").index(line.tone))
+    lines.sort(key=lambda line: ("raises", "lowers", "neutral").index(line.tone))
+    return [EvidenceLine(score.reason, "neutral"), *lines] if score.reason else lines
 
 
 def escalation_sentence(escalation: Escalation, names: dict[str, str]) -> str:

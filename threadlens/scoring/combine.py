@@ -68,6 +68,10 @@ KIND_WORDS = {
 }
 HOSTILE_CATEGORIES = frozenset(KIND_WORDS) - {"hostile"}
 WHOLE_TEXT = ("written in capitals", "aggressive punctuation")  # rules about the whole text, never highlighted
+SECOND_PERSON = "aimed at 'you'"  # the target of a hit: its words are the hit's, the address is not highlighted
+HOSTILE_WORD = "model: reads as hostile"
+REST = "the rest of the wording"
+BASELINE = "baseline"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +139,7 @@ def highlighted_spans(evidence: list[Evidence], level: int, definition: Definiti
         for e in evidence
         if e.end > e.start
         and e.contribution > 0
-        and e.name not in WHOLE_TEXT
+        and e.name not in (*WHOLE_TEXT, SECOND_PERSON)
         and (
             (e.kind == "model" and e.name == HOSTILE_WORD)
             or (e.kind != "model" and e.contribution >= min_share and e.category in HOSTILE_CATEGORIES)
@@ -153,12 +157,6 @@ def merge_ranges(ranges: tuple[tuple[int, int], ...], text: str) -> tuple[tuple[
         else:
             merged.append([start, end])
     return tuple((a, b) for a, b in merged)
-
-
-SECOND_PERSON = "aimed at 'you'"
-HOSTILE_WORD = "model: reads as hostile"
-REST = "the rest of the wording"
-BASELINE = "baseline"
 
 
 def combine(
