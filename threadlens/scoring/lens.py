@@ -103,7 +103,7 @@ class LensScorer:
             if (category, phrase) in seen:
                 continue
             seen.add((category, phrase))
-            if category == "accusation":  # an accusation is not hostility: the classifier does not see it
+            if category == "accusation":  # accusing is not hostility: the classifier does not see those words
                 analysis.accusation = True
                 skip.update(i for i in range(start, end) if i not in hostile)
                 analysis.terms.append(Term(*span, "lexicon", "accusation language", 0.0, "accusation"))
@@ -121,7 +121,7 @@ class LensScorer:
                 name = "negated, so not counted"
                 analysis.terms.append(Term(*span, "rule", name, self.weights["negation"], None))
                 continue
-            name = KIND_WORDS.get(category, "speaks against abuse")
+            name = "speaks against abuse" if category == "counter_speech" else KIND_WORDS[category]
             analysis.terms.append(Term(*span, "lexicon", name, self.weights[category], category))
             you = rules.second_person_near(tokens, start, end) if category in _TARGETABLE else None
             if you is not None and not targeted:
