@@ -145,8 +145,7 @@ class SourceFile:
 
     def jsonl(self) -> Iterator[tuple[int, Any | InputError]]:
         """``(line number, parsed object or the error)`` for every non-blank line."""
-        # Split on newlines only: U+2028 and friends are valid inside JSON strings (str.splitlines would cut there).
-        for number, line in enumerate(self.text.split("\n"), start=1):
+        for number, line in enumerate(newline_split(self.text), start=1):
             if not line.strip():
                 continue
             try:
@@ -174,6 +173,18 @@ class SourceFile:
         if self.is_zip:
             return zip_members(self)
         return {}
+
+
+def newline_split(text: str) -> Iterator[str]:
+    """``text.split("\\n")`` one line at a time, so that a large file's lines are not all held at once.
+
+    Newlines only: U+2028 and friends are valid inside JSON strings (``str.splitlines`` would cut there).
+    """
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
 
 
 def zip_members(archive: SourceFile, keep: Callable[[str], bool] | None = None) -> dict[str, SourceFile]:

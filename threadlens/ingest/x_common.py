@@ -29,6 +29,7 @@ from threadlens.model import Message, Revision
 PLATFORM = "x"
 _DIGITS = re.compile(r"\d{1,25}")
 _TCO = re.compile(r"https?://t\.co/[A-Za-z0-9]+")
+_NOT_SPACE = re.compile(r"\S")
 
 
 def bare_id(value: Any) -> str:
@@ -120,8 +121,9 @@ def json_documents(src: SourceFile, sink: Sink, *, expected: str) -> Iterator[tu
     A file of several lines is read as JSON lines when its first line is a complete JSON value. A line that is not
     valid JSON is counted as a record and rejected; the other lines are still read.
     """
-    body = src.text.lstrip()
-    if not body.startswith(("{", "[")):
+    text = src.text  # looked into in place: a copy of a large file (stripped, or cut after its first line) is costly
+    begin = _NOT_SPACE.search(text)
+    if begin is None or begin.group() not in "{[":
         raise InputError(
             "not JSON",
             path=src.display,
@@ -129,12 +131,14 @@ def json_documents(src: SourceFile, sink: Sink, *, expected: str) -> Iterator[tu
             expected=expected,
             hint="Name another format with --format (see 'threadlens formats')",
         )
-    first, _, rest = body.rstrip().partition("\n")
-    try:
-        json.loads(first)
-    except ValueError:
-        rest = ""
-    if not rest:
+    end = text.find("\n", begin.start())
+    several = end >= 0 and _NOT_SPACE.search(text, end) is not None
+    if several:
+        try:
+            json.loads(text[begin.start() : end])
+        except ValueError:
+            several = False
+    if not several:
         yield "$", src.json()
         return
     for number, value in src.jsonl():
