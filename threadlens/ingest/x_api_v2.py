@@ -129,9 +129,10 @@ class _Reader:
     def users(self, users: Any) -> None:
         """Remember the usernames of these user objects (and their ids, for mentions without one)."""
         for user in users:
-            if isinstance(user, dict) and user.get("id") and user.get("username"):
-                self.usernames[str(user["id"])] = user["username"]
-                self.ids_by_username[user["username"].lower()] = str(user["id"])
+            if isinstance(user, dict) and (user_id := user.get("id")) and (username := user.get("username")):
+                key = str(user_id)
+                self.usernames[key] = username
+                self.ids_by_username[username.lower()] = key
 
     def tweet(self, tweet: Any, position: str, *, context: bool) -> None:
         """Read one tweet (a retweet is only counted) and the tweets a flattened one carries inline."""
