@@ -27,8 +27,8 @@ def qualify(value: Any, prefix: str) -> str | None:
         raise ValueError(f"id {value!r} is not a string or an integer; ids must never be floats")
     if not text:
         return None
-    known, colon, _ = text.partition(":")
-    return text if colon and known in KNOWN_PREFIXES else f"{prefix}:{text}"
+    colon = text.find(":")
+    return text if colon > 0 and text[:colon] in KNOWN_PREFIXES else f"{prefix}:{text}"
 
 
 def message_from_values(values: dict[str, Any], *, platform: str, source: Source) -> Message:
