@@ -8,25 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.report.test_browser import ARGS, CHROMIUM, _boxes, _overlap
+from tests.report.conftest import needs_browser
+from tests.report.test_browser import _boxes, _overlap
 from threadlens.pipeline import analyse_case
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_threads"
 CASES = sorted(path.name for path in SAMPLES.iterdir() if (path / "submission.toml").is_file())
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield browser
-        browser.close()
+pytestmark = needs_browser
 
 
 @pytest.mark.parametrize("name", CASES)
