@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 LEVEL_NAMES: tuple[str, ...] = ("civil", "robust", "rude", "abusive", "severe")
 
 EdgeKind = Literal["reply", "quote"]
-EvidenceKind = Literal["lexicon", "rule", "model", "bias"]
+EvidenceKind = Literal["lexicon", "rule", "model", "bias", "panel"]
+PANEL_SCORER = "panel"  # the scorer name of a panel's own reading of a message
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +211,7 @@ class Score:
     accusation: bool = False
     reason: str = ""  # why the message has its level, in words: the kind of hostility found and where
     spans: tuple[tuple[int, int], ...] = ()  # the highlighted phrases: character ranges into the text
+    replaces: Score | None = None  # a panel's reading keeps the scorer's own reading here
 
     @property
     def level_name(self) -> str:
@@ -273,6 +275,44 @@ class Participant:
     accusations_received: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class ReadingToCheck:
+    """A reading a finding rests on: read the other way, this message would change the finding.
+
+    ``if_level``/``if_accuses`` are the other reading (``if_read_as`` says it in words: "not hostile",
+    "hostile", "accusing", "not accusing"); ``sentence`` says what would change, in one plain sentence.
+    """
+
+    message_id: str
+    level_now: int
+    accuses_now: bool
+    if_read_as: str
+    if_level: int
+    if_accuses: bool
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class PanelReading:
+    """A panel's own reading of one message, from a review file: its level (and whether it accuses), and why."""
+
+    message_id: str
+    level: int
+    reason: str
+    reviewer: str
+    date: str | None = None
+    accuses: bool | None = None  # None: as the scorer read it
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A review file: where it is, its SHA-256 and the readings it gives."""
+
+    path: str
+    sha256: str
+    readings: tuple[PanelReading, ...]
+
+
 @dataclass(slots=True)
 class ConversationFindings:
     """What the analysis found in one conversation."""
@@ -285,6 +325,9 @@ class ConversationFindings:
     completeness: Completeness = field(default_factory=Completeness)
     inconclusive: bool = False
     inconclusive_reasons: tuple[str, ...] = ()
+    readings_to_check: tuple[ReadingToCheck, ...] = ()  # most worth checking first
+    stands_however_read: bool = True  # no single reading, read the other way, changes a finding
+    changed_by_review: tuple[str, ...] = ()  # what a panel's review changed here, in words
 
 
 @dataclass(slots=True)
@@ -296,6 +339,7 @@ class Findings:
     conversations: list[ConversationFindings] = field(default_factory=list)
     chains: list[Chain] = field(default_factory=list)
     participants: list[Participant] = field(default_factory=list)
+    review: Review | None = None  # the panel's readings applied, if any
 
 
 @dataclass(slots=True)

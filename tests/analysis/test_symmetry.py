@@ -1,14 +1,16 @@
-"""Swap symmetry: relabelling the authors gives the same findings under the relabelling, for any thread."""
+"""Swap symmetry: relabelling the authors gives the same findings under the relabelling, for any thread; the
+readings to check included (the same messages, in the same order, with the names relabelled)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.analysis.analysis_support import message, run, score
-from threadlens.model import Chain, Escalation, Findings
+from threadlens.model import Chain, Escalation, Findings, ReadingToCheck
 
 AUTHORS = ("ann", "ben", "cat")
 TEXTS = ("calm", "you 'lot' are rabble", 'she said "you lot"', "this is abuse")
@@ -71,6 +73,11 @@ def relabel_findings(findings: Findings, mapping: dict[str, str]) -> Findings:
     def chain(c: Chain) -> Chain:
         return replace(c, authors=tuple(mapping[a] for a in c.authors))
 
+    names = {a.split(":")[1]: b.split(":")[1] for a, b in mapping.items()}
+
+    def reading(r: ReadingToCheck) -> ReadingToCheck:
+        return replace(r, sentence=re.sub(r"\b(ann|ben|cat)\b", lambda m: names[m.group(1)], r.sentence))
+
     return replace(
         findings,
         conversations=[
@@ -79,6 +86,7 @@ def relabel_findings(findings: Findings, mapping: dict[str, str]) -> Findings:
                 first_escalation=event(c.first_escalation),
                 branch_escalations=tuple(event(e) for e in c.branch_escalations),
                 chains=tuple(chain(x) for x in c.chains),
+                readings_to_check=tuple(reading(r) for r in c.readings_to_check),
             )
             for c in findings.conversations
         ],

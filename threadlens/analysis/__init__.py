@@ -1,4 +1,5 @@
-"""Who escalated first: escalation events, provocation → reaction → accusation chains and participants.
+"""Who escalated first: escalation events, provocation → reaction → accusation chains and participants, and
+the readings of single messages each finding rests on.
 
 Every rule and threshold comes from the definition (``escalation.toml``); see
 :mod:`threadlens.analysis.escalation` and :mod:`threadlens.analysis.chains` for the rules in words.
@@ -13,6 +14,7 @@ from threadlens.analysis.chains import find_chains, find_reactions
 from threadlens.analysis.context import load_context_rules
 from threadlens.analysis.escalation import escalation_events, first_escalations
 from threadlens.analysis.participants import summarise_participants
+from threadlens.analysis.readings import readings_to_check
 from threadlens.analysis.rules import load_rules
 from threadlens.analysis.structure import ScoredThread
 from threadlens.analysis.uncertainty import inconclusive_reasons
@@ -53,10 +55,12 @@ def analyse(
     first, per_branch = first_escalations(thread, events)
     reactions = find_reactions(thread, events, rules)
     chains = find_chains(thread, reactions, rules)
+    rests_on = readings_to_check(thread, rules, events, reactions, chains)
     conversations = []
     for key, ids in graph.conversations().items():
         own = tuple(chain for chain in chains if thread.conversation(chain.provocation) == key)
         reasons = inconclusive_reasons(thread, ids, first.get(key), own, conflicted)
+        readings, stands = rests_on[key]
         conversations.append(
             ConversationFindings(
                 conversation_id=key,
@@ -67,6 +71,8 @@ def analyse(
                 completeness=graph.completeness()[key],
                 inconclusive=bool(reasons),
                 inconclusive_reasons=reasons,
+                readings_to_check=readings,
+                stands_however_read=stands,
             )
         )
     return Findings(

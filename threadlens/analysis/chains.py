@@ -17,6 +17,7 @@ Quote links join conversations, so a chain may cross them (``cross_conversation`
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from itertools import pairwise
 
 from threadlens.analysis.rules import Rules
@@ -28,37 +29,29 @@ _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|„([^“”]+)[“”]|«([
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-def targets(thread: ScoredThread, message_id: str) -> set[str]:
-    """Authors a message is aimed at: of what it replies to or quotes, and those it @mentions."""
-    message = thread.message(message_id)
-    aimed = set(message.mentions)
-    for kind in ("reply", "quote"):
-        linked = thread.linked(message_id, kind)
-        if linked is not None and not thread.is_missing(linked):
-            aimed.add(thread.message(linked).author_id)
-    aimed.discard(message.author_id)
-    aimed.discard("")
-    return aimed
-
-
-def find_reactions(thread: ScoredThread, events: list[Escalation], rules: Rules) -> dict[str, Escalation]:
-    """Reaction id → the escalation it reacts to (the nearest one aimed at its author)."""
-    by_id = {event.message_id: event for event in events}
-    aimed = {event.message_id: targets(thread, event.message_id) for event in events}
-    reactions: dict[str, Escalation] = {}
+def find_reactions(thread: ScoredThread, events: list[Escalation], rules: Rules) -> dict[str, str]:
+    """Reaction id → the id of the escalation it reacts to (the nearest one aimed at its author)."""
+    escalations = {event.message_id for event in events}
+    reactions = {}
     for key in thread.judged():
-        if thread.scores[key].level < rules.reaction_threshold:
-            continue
-        author = thread.message(key).author_id
-        quoted = thread.linked(key, "quote")
-        candidates = [*thread.ancestors(key, rules.reaction_hops), *([quoted] if quoted else [])]
-        provocation = next((node for node in candidates if node in by_id and author in aimed[node]), None)
+        provocation = reacts_to(thread, key, escalations, rules)
         if provocation is not None:
-            reactions[key] = by_id[provocation]
+            reactions[key] = provocation
     return reactions
 
 
-def find_chains(thread: ScoredThread, reactions: dict[str, Escalation], rules: Rules) -> list[Chain]:
+def reacts_to(thread: ScoredThread, key: str, escalations: Collection[str], rules: Rules) -> str | None:
+    """The escalation (among ``escalations``) that message ``key`` reacts to, if it is a reaction."""
+    score = thread.scores.get(key)
+    if score is None or score.level < rules.reaction_threshold:
+        return None
+    author = thread.message(key).author_id
+    quoted = thread.linked(key, "quote")
+    candidates = [*thread.ancestors(key, rules.reaction_hops), *([quoted] if quoted else [])]
+    return next((node for node in candidates if node in escalations and author in thread.targets(node)), None)
+
+
+def find_chains(thread: ScoredThread, reactions: dict[str, str], rules: Rules) -> list[Chain]:
     """Every provocation → reaction → accusation chain, in the order of their provocations, then reactions."""
     accusations = {
         key: quoted_spans(thread.message(key).text, rules.min_quoted_chars)
@@ -76,9 +69,7 @@ def find_chains(thread: ScoredThread, reactions: dict[str, Escalation], rules: R
     return sorted(chains, key=lambda chain: (thread.order_key(chain.provocation), thread.order_key(chain.reaction)))
 
 
-def _accuses(
-    thread: ScoredThread, key: str, spans: list[str], reaction: str, provocation: Escalation, rules: Rules
-) -> bool:
+def _accuses(thread: ScoredThread, key: str, spans: list[str], reaction: str, provocation: str, rules: Rules) -> bool:
     """Whether message ``key`` (with quoted words ``spans``) accuses the reactor, by an accuser the rules allow."""
     reactor = thread.message(reaction).author_id
     accuser = thread.message(key).author_id
@@ -86,7 +77,7 @@ def _accuses(
         return False
     if _defends(thread.message(key).text, rules.defence_phrases):
         return False
-    if accuser != provocation.author_id and not rules.third_party:
+    if accuser != thread.message(provocation).author_id and not rules.third_party:
         return False
     return (
         thread.hops_below(reaction, key, rules.accusation_hops) is not None
@@ -116,8 +107,8 @@ def _normalise(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
-def _chain(thread: ScoredThread, provocation: Escalation, reaction: str, accusation: str) -> Chain:
-    ids = (provocation.message_id, reaction, accusation)
+def _chain(thread: ScoredThread, provocation: str, reaction: str, accusation: str) -> Chain:
+    ids = (provocation, reaction, accusation)
     messages = [thread.message(key) for key in ids]
     times = tuple(message.created_at for message in messages)
     gaps = tuple(

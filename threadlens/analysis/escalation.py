@@ -23,18 +23,13 @@ def escalation_events(thread: ScoredThread, rules: Rules) -> list[Escalation]:
     """Every escalation event of the case, earliest first."""
     events = []
     for key in thread.judged():
-        score = thread.scores[key]
-        level = thread.level(key)
-        if level < rules.threshold:
+        rise = escalation_rise(thread, rules, key)
+        if rise is None:
             continue
+        baseline, step, unknown = rise
+        score, level = thread.scores[key], thread.level(key)
         quoted = thread.linked(key, "quote")
         responds_to = thread.linked(key, "reply") or quoted
-        context = [*thread.ancestors(key, 1 + rules.context_hops), *([quoted] if quoted else [])]
-        unknown = [node for node in context if thread.is_unknown(node)]
-        baseline = max((rules.unknown_level if node in unknown else thread.level(node) for node in context), default=0)
-        step = level - baseline
-        if step < rules.min_step:
-            continue
         parent_level = None if responds_to is None or responds_to in unknown else thread.level(responds_to)
         message = thread.message(key)
         events.append(
@@ -55,6 +50,20 @@ def escalation_events(thread: ScoredThread, rules: Rules) -> list[Escalation]:
             )
         )
     return events
+
+
+def escalation_rise(thread: ScoredThread, rules: Rules, key: str) -> tuple[int, int, list[str]] | None:
+    """How judged message ``key`` escalates: the level of its context (the message it responds to and the
+    branch's recent context), its step above it and the context whose content is unknown; None when it does not."""
+    level = thread.level(key)
+    if level is None or level < rules.threshold:
+        return None
+    quoted = thread.linked(key, "quote")
+    context = [*thread.ancestors(key, 1 + rules.context_hops), *([quoted] if quoted else [])]
+    unknown = [node for node in context if thread.is_unknown(node)]
+    baseline = max((rules.unknown_level if node in unknown else thread.level(node) for node in context), default=0)
+    step = level - baseline
+    return None if step < rules.min_step else (baseline, step, unknown)
 
 
 def first_escalations(

@@ -9,7 +9,7 @@ from threadlens.model import Chain, Escalation, Participant
 
 
 def summarise_participants(
-    thread: ScoredThread, events: list[Escalation], reactions: dict[str, Escalation], chains: list[Chain]
+    thread: ScoredThread, events: list[Escalation], reactions: dict[str, str], chains: list[Chain]
 ) -> list[Participant]:
     """One :class:`Participant` per author of a message in the input, in the order they first wrote.
 

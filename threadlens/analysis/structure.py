@@ -6,10 +6,11 @@ every rule built on it treats all authors alike.
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
 
 from threadlens.analysis.context import ContextReading, ContextRules, read_reply
-from threadlens.model import Message, Score, ThreadGraph
+from threadlens.model import PANEL_SCORER, Message, Score, ThreadGraph
 
 _ANY_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # stands in for a missing time inside sort keys
 
@@ -25,6 +26,7 @@ class ScoredThread:
             self._links[kind][target] = source
         self._order = {key: self._order_key(key) for key in graph.graph.nodes}
         self._branches: dict[str, str] = {}
+        self._targets: dict[str, frozenset[str]] = {}
         self._judged = sorted((key for key in graph.graph.nodes if not self.is_unknown(key)), key=self.order_key)
         self.context: dict[str, ContextReading] = {}  # replies whose level context raised, and why
         if context is not None:
@@ -32,9 +34,19 @@ class ScoredThread:
                 parent = self.linked(key, "reply") or self.linked(key, "quote")
                 if parent is None or self.is_unknown(parent):
                     continue
+                if scores[key].scorer == PANEL_SCORER:
+                    continue  # a panel reads a message with what it answers: its reading stands as given
                 reading = read_reply(self.message(key).text, self.message(parent).text, context)
                 if reading is not None and reading.level > scores[key].level:
                     self.context[key] = reading
+
+    def reread(self, message_id: str, score: Score) -> ScoredThread:
+        """This thread with ``message_id`` read as ``score`` (a panel's reading: no contextual raise); the
+        reply structure and order are shared, not copied again."""
+        other = copy.copy(self)
+        other.scores = {**self.scores, message_id: score}
+        other.context = {key: reading for key, reading in self.context.items() if key != message_id}
+        return other
 
     def message(self, message_id: str) -> Message:
         return self.graph.message(message_id)
@@ -54,6 +66,20 @@ class ScoredThread:
             return None
         reading = self.context.get(message_id)
         return reading.level if reading is not None else self.scores[message_id].level
+
+    def targets(self, message_id: str) -> frozenset[str]:
+        """Authors a message is aimed at: of what it replies to or quotes, and those it @mentions (never its own)."""
+        if message_id not in self._targets:
+            message = self.message(message_id)
+            aimed = set(message.mentions)
+            for kind in ("reply", "quote"):
+                linked = self.linked(message_id, kind)
+                if linked is not None and not self.is_missing(linked):
+                    aimed.add(self.message(linked).author_id)
+            aimed.discard(message.author_id)
+            aimed.discard("")
+            self._targets[message_id] = frozenset(aimed)
+        return self._targets[message_id]
 
     def conversation(self, message_id: str) -> str:
         return self.graph.graph.nodes[message_id]["conversation"]
