@@ -1,14 +1,19 @@
-"""Held-out judgement figures: single-message phenomena, severity pairs and party-dispute threads.
+"""Held-out judgement figures: phenomena, severity pairs, dispute threads and the suites of issue 22.
 
-Prints figures, asserts nothing. The suites live next to this file (``suites/``), so it can be run against
-any checkout of the library::
+The suites of issue 22 are ordinary posts, other languages, threats, identity statements and civil criticism
+with hostile twins, one table each. Prints figures, asserts nothing. The suites live next to this file
+(``suites/``), so it can be run against any checkout of the library::
 
     python benchmarks/judgement_bench.py                       # the default definition
     python benchmarks/judgement_bench.py --hostile-from escalation --json
 
 A case's ``expected`` is ``hostile`` or ``civil``; which levels count as hostile is decided in one place,
 :func:`hostile_threshold`, from the definition (``--hostile-from definition``: ``[thresholds] hostile_level``;
-``--hostile-from escalation``: the escalation threshold in ``escalation.toml``).
+``--hostile-from escalation``: the escalation threshold in ``escalation.toml``). The suites of issue 22
+count levels by name instead (rude = 2, severe = 4), as their goals do.
+
+Whether a text was read at all comes from ``Score.read`` (with ``Score.language``, the detected ISO 639-1
+code); a scorer without that notion reads everything.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import csv
 import json
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +36,8 @@ from threadlens.scoring import score_messages, score_texts
 from threadlens.thread import build_graph
 
 SUITES = Path(__file__).resolve().parent / "suites"
+RUDE = 2  # the lowest level of an escalation: a false alarm when an ordinary post reaches it
+SEVERE = 4  # the level a threat must reach
 KIND_ORDER = (
     "threat",
     "dehumanising",
@@ -58,14 +67,28 @@ def _share(hits: int, total: int) -> float | None:
     return round(hits / total, 3) if total else None
 
 
+def read_suite(name: str) -> list[dict[str, str]]:
+    """The rows of one suite file in ``suites/``, as dictionaries keyed by its header."""
+    with open(SUITES / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def score_all(texts: list[str], definition: Definition) -> dict[str, Score]:
+    """Each distinct text's score, from one scoring call."""
+    distinct = sorted(set(texts))
+    return dict(zip(distinct, score_texts(distinct, definition), strict=True))
+
+
+def is_read(score: Score) -> bool:
+    """Whether the scorer read the text (``Score.read``; True for a scorer that reads every language)."""
+    return bool(getattr(score, "read", True))
+
+
 def phenomena(definition: Definition, threshold: int) -> dict[str, Any]:
     """Share correct per functionality and severity figures on ``phenomena.csv`` and ``severity_pairs.csv``."""
-    with open(SUITES / "phenomena.csv", encoding="utf-8", newline="") as handle:
-        cases = list(csv.DictReader(handle))
-    with open(SUITES / "severity_pairs.csv", encoding="utf-8", newline="") as handle:
-        pairs = [(row["more_severe"], row["less_severe"]) for row in csv.DictReader(handle)]
-    texts = sorted({case["text"] for case in cases} | {text for pair in pairs for text in pair})
-    scores = dict(zip(texts, score_texts(texts, definition), strict=True))
+    cases = read_suite("phenomena.csv")
+    pairs = [(row["more_severe"], row["less_severe"]) for row in read_suite("severity_pairs.csv")]
+    scores = score_all([case["text"] for case in cases] + [text for pair in pairs for text in pair], definition)
     correct: dict[str, list[bool]] = defaultdict(list)
     levels: dict[str, list[int]] = defaultdict(list)
     for case in cases:
@@ -151,6 +174,178 @@ def _signature(thread: dict[str, Any]) -> tuple[Any, ...]:
     return _local(thread["first_named"]), sorted(tuple(_local(i) for i in chain) for chain in thread["chains_found"])
 
 
+def _count(hits: int, total: int) -> str:
+    """``"3 of 40 (0.075)"``."""
+    return f"{hits} of {total} ({_share(hits, total)})"
+
+
+def _miss(text: str, score: Score) -> str:
+    """One line naming a text the suite expected otherwise: its level, whether it was read, and the text."""
+    read = "" if is_read(score) else f" not read ({getattr(score, 'language', '?')})"
+    return f"level {score.level}{read}: {text}"
+
+
+def _table(
+    groups: dict[str, list[Score]], columns: dict[str, Callable[[list[Score]], float | None]], total: bool = True
+) -> dict[str, Any]:
+    """One row per group (and ``all`` when ``total``): its size and each column's figure over its scores."""
+    rows = {**groups, "all": [score for scores in groups.values() for score in scores]} if total else groups
+    return {
+        "columns": ["n", *columns],
+        "rows": {
+            name: [len(scores), *(column(scores) for column in columns.values())] for name, scores in rows.items()
+        },
+    }
+
+
+def _share_of(test: Callable[[Score], bool]) -> Callable[[list[Score]], float | None]:
+    """A column: the share of a group's scores that pass ``test``."""
+    return lambda scores: _share(sum(map(test, scores)), len(scores))
+
+
+def _grouped(
+    rows: list[dict[str, str]], key: Callable[[dict[str, str]], str], scores: dict[str, Score]
+) -> dict[str, list[Score]]:
+    """The scores of ``rows`` grouped by ``key(row)``, in the order groups first appear."""
+    groups: dict[str, list[Score]] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(scores[row["text"]])
+    return dict(groups)
+
+
+def ordinary_posts(definition: Definition) -> dict[str, Any]:
+    """False alarms on ordinary posts (``ordinary_posts.csv``): the share read at level >= 2 (goal <= 1%)."""
+    rows = read_suite("ordinary_posts.csv")
+    scores = score_all([row["text"] for row in rows], definition)
+    alarms = [row["text"] for row in rows if scores[row["text"]].level >= RUDE]
+    return {
+        "table": _table(
+            _grouped(rows, itemgetter("topic"), scores),
+            {"level >= 2": _share_of(lambda s: s.level >= RUDE), "level >= 1": _share_of(lambda s: s.level >= 1)},
+        ),
+        "figures": {"at level >= 2 (goal <= 0.01)": _count(len(alarms), len(rows))},
+        "misses": [_miss(text, scores[text]) for text in alarms],
+    }
+
+
+def languages(definition: Definition) -> dict[str, Any]:
+    """Other languages (``languages.csv``): non-English marked not read (goal 100%), English read (goal >= 99%)."""
+    rows = read_suite("languages.csv")
+    scores = score_all([row["text"] for row in rows], definition)
+    english = [row["text"] for row in rows if row["language"] == "en"]
+    other = [row for row in rows if row["language"] != "en"]
+    unread_english = [text for text in english if not is_read(scores[text])]
+    read_other = [row["text"] for row in other if is_read(scores[row["text"]])]
+    detected = [getattr(scores[row["text"]], "language", None) == row["language"] for row in rows]
+    return {
+        "table": _table(
+            _grouped(rows, itemgetter("language"), scores),
+            {"read": _share_of(is_read), "level >= 2": _share_of(lambda s: s.level >= RUDE)},
+        ),
+        "figures": {
+            "non-English not read (goal 1.0)": _count(len(other) - len(read_other), len(other)),
+            "English read (goal >= 0.99)": _count(len(english) - len(unread_english), len(english)),
+            "civil non-English at level >= 2": _count(
+                sum(scores[row["text"]].level >= RUDE for row in other if row["tone"] == "civil"),
+                sum(row["tone"] == "civil" for row in other),
+            ),
+            "language detected as labelled": _count(sum(detected), len(rows)),
+        },
+        "misses": [_miss(text, scores[text]) for text in read_other + unread_english],
+    }
+
+
+def threats(definition: Definition) -> dict[str, Any]:
+    """Threats in varied wording at level 4 (goal >= 0.80), and non-threats with the same verbs below 2 and 4."""
+    rows = read_suite("threats.csv")
+    scores = score_all([row["text"] for row in rows], definition)
+    threat_rows = [row for row in rows if row["expected"] == "threat"]
+    threat = [row["text"] for row in threat_rows]
+    other = [row["text"] for row in rows if row["expected"] != "threat"]
+    groups = {
+        **_grouped(rows, lambda row: f"{row['expected']}: {row['form']}", scores),
+        **_grouped(threat_rows, lambda row: f"threat to a {row['target']}", scores),
+        "all threats": [scores[text] for text in threat],
+        "all non-threats": [scores[text] for text in other],
+    }
+    return {
+        "table": _table(
+            groups,
+            {
+                "level 4": _share_of(lambda s: s.level >= SEVERE),
+                "level >= 2": _share_of(lambda s: s.level >= RUDE),
+                "mean level": lambda scores: round(statistics.fmean(s.level for s in scores), 2),
+            },
+            total=False,
+        ),
+        "figures": {
+            "threats at level 4 (goal >= 0.80)": _count(sum(scores[t].level >= SEVERE for t in threat), len(threat)),
+            "non-threats below level 2": _count(sum(scores[t].level < RUDE for t in other), len(other)),
+            "non-threats below level 4": _count(sum(scores[t].level < SEVERE for t in other), len(other)),
+        },
+        "misses": [_miss(t, scores[t]) for t in threat if scores[t].level < SEVERE]
+        + [_miss(t, scores[t]) for t in other if scores[t].level >= RUDE],
+    }
+
+
+def identity_statements(definition: Definition) -> dict[str, Any]:
+    """Neutral and positive statements about groups (``identity_statements.csv``): none at level >= 2."""
+    rows = read_suite("identity_statements.csv")
+    scores = score_all([row["text"] for row in rows], definition)
+    alarms = [row["text"] for row in rows if scores[row["text"]].level >= RUDE]
+    return {
+        "table": _table(
+            _grouped(rows, itemgetter("group"), scores),
+            {"level >= 2": _share_of(lambda s: s.level >= RUDE), "level >= 1": _share_of(lambda s: s.level >= 1)},
+        ),
+        "figures": {"at level >= 2 (goal 0)": _count(len(alarms), len(rows))},
+        "misses": [_miss(text, scores[text]) for text in alarms],
+    }
+
+
+def criticism_pairs(definition: Definition) -> dict[str, Any]:
+    """Civil criticism below level 2 (goal >= 95%) and each hostile twin at level >= 2 (goal >= 95%)."""
+    rows = read_suite("criticism_pairs.csv")
+    scores = score_all([row[side] for row in rows for side in ("civil", "hostile")], definition)
+    groups: dict[str, list[tuple[Score, Score]]] = defaultdict(list)
+    for row in rows:
+        groups[row["subject"]].append((scores[row["civil"]], scores[row["hostile"]]))
+    groups["all"] = [pair for pairs in groups.values() for pair in pairs]
+    civil = [row["civil"] for row in rows]
+    hostile = [row["hostile"] for row in rows]
+    return {
+        "table": {
+            "columns": ["pairs", "civil < 2", "hostile >= 2", "hostile > civil"],
+            "rows": {
+                name: [
+                    len(pairs),
+                    _share(sum(c.level < RUDE for c, _ in pairs), len(pairs)),
+                    _share(sum(h.level >= RUDE for _, h in pairs), len(pairs)),
+                    _share(sum(h.level > c.level for c, h in pairs), len(pairs)),
+                ]
+                for name, pairs in groups.items()
+            },
+        },
+        "figures": {
+            "civil below level 2 (goal >= 0.95)": _count(sum(scores[t].level < RUDE for t in civil), len(civil)),
+            "hostile twins at level >= 2 (goal >= 0.95)": _count(
+                sum(scores[t].level >= RUDE for t in hostile), len(hostile)
+            ),
+        },
+        "misses": [_miss(t, scores[t]) for t in civil if scores[t].level >= RUDE]
+        + [_miss(t, scores[t]) for t in hostile if scores[t].level < RUDE],
+    }
+
+
+NEW_SUITES: dict[str, Callable[[Definition], dict[str, Any]]] = {
+    "ordinary posts": ordinary_posts,
+    "languages": languages,
+    "threats": threats,
+    "identity statements": identity_statements,
+    "criticism pairs": criticism_pairs,
+}
+
+
 def _print(result: dict[str, Any], verbose: bool) -> None:
     phen, disp = result["phenomena"], result["disputes"]
     print(f"definition {result['definition']}  scorer {result['scorer']}")
@@ -184,6 +379,31 @@ def _print(result: dict[str, Any], verbose: bool) -> None:
                 f"  {key:5} {thread['kind']:8} first {thread['first_named']} (expected {thread['first_expected']})"
                 f"  chains {thread['chains_found']} (expected {thread['chain_expected']})"
             )
+    for name in NEW_SUITES:
+        _print_suite(name, result[name], verbose)
+
+
+def _cell(value: Any) -> str:
+    """A table cell: a share to three places, a count as it is, a missing figure as ``-``."""
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def _print_suite(name: str, suite: dict[str, Any], verbose: bool) -> None:
+    """One suite's table, its headline figures, and with ``verbose`` the texts it expected otherwise."""
+    table = suite["table"]
+    print(f"\n{name}")
+    widths = [max(10, len(column) + 2) for column in table["columns"]]
+    print(f"  {'':28}" + "".join(f"{column:>{width}}" for column, width in zip(table["columns"], widths, strict=True)))
+    for group, values in table["rows"].items():
+        cells = (f"{_cell(value):>{width}}" for value, width in zip(values, widths, strict=True))
+        print(f"  {group:28}" + "".join(cells))
+    for key, value in suite["figures"].items():
+        print(f"  {key:44} {value}")
+    if verbose:
+        for line in suite["misses"]:
+            print(f"    {line}")
 
 
 def main() -> None:
@@ -197,7 +417,9 @@ def main() -> None:
         help="which threshold makes a level hostile (default: [thresholds] hostile_level)",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--verbose", action="store_true", help="also print each dispute thread's findings")
+    parser.add_argument(
+        "--verbose", action="store_true", help="also print each dispute thread's findings and each newer suite's misses"
+    )
     args = parser.parse_args()
     definition = load_definition(args.definition)
     sample = score_texts(["ok"], definition)[0]
@@ -206,6 +428,7 @@ def main() -> None:
         "scorer": f"{sample.scorer} {sample.version}",
         "phenomena": phenomena(definition, hostile_threshold(definition, args.hostile_from)),
         "disputes": disputes(definition),
+        **{name: suite(definition) for name, suite in NEW_SUITES.items()},
     }
     if args.json:
         print(json.dumps(result, indent=1))
