@@ -301,7 +301,7 @@ def test_a_done_case_without_an_audit_line_is_logged_as_analysed_on_the_rerun(su
 
 def test_batch_keeps_keys_in_the_key_directory_never_in_the_output_folder(submissions, tmp_path):
     from threadlens.errors import ConsentError
-    from threadlens.privacy import key_fingerprint, key_path
+    from threadlens.privacy.keys import key_fingerprint, key_path
 
     out, keys = tmp_path / "out", tmp_path / "panel-keys"
     local(submissions, out, key_dir=keys)

@@ -7,7 +7,7 @@ import io
 from rich.console import Console
 
 from tests.test_cli import run_cli
-from threadlens import cli
+from threadlens.cli import output
 from threadlens.model import ConversationFindings, Problem, ReadResult
 
 HEADER = "id,reply_to,author,created_at,text\n"
@@ -41,11 +41,11 @@ def test_analyse_names_a_missing_path_before_asking_for_consent(tmp_path):
 
 def test_the_summary_counts_per_file_says_where_the_rest_are_and_flags_inconclusive_findings(monkeypatch):
     buffer = io.StringIO()
-    monkeypatch.setattr(cli, "err_console", Console(file=buffer, width=300))
+    monkeypatch.setattr(output, "err_console", Console(file=buffer, width=300))
     problems = [Problem("a.jsonl", f"line {n}", f"bad line {n}") for n in range(1, 6)]
     problems += [Problem("b.csv", "row 2, line 3", "id is empty"), Problem("b.csv", "whole file", "note", "warning")]
     findings = [ConversationFindings("c1", (), None, inconclusive=True), ConversationFindings("c2", (), None)]
-    cli._print_problems(ReadResult(problems=problems), rest="out/findings.json", conversations=findings)
+    output.print_problems(ReadResult(problems=problems), rest="out/findings.json", conversations=findings)
     text = buffer.getvalue()
     assert "6 record(s) could not be used" in text
     assert "a.jsonl: 5" in text and "b.csv: 1" in text

@@ -11,7 +11,9 @@ import pytest
 
 from threadlens.errors import ConsentError
 from threadlens.model import Message, Revision, Source
-from threadlens.privacy import case_key, derived_key, load_manifest, pseudonymise, read_key, unconsented
+from threadlens.privacy.keys import case_key, derived_key, read_key
+from threadlens.privacy.manifest import load_manifest, unconsented
+from threadlens.privacy.pseudonyms import pseudonymise
 
 FIXTURES = Path(__file__).parent / "fixtures" / "batch"
 MANIFEST = FIXTURES / "branch-meeting" / "submission.toml"

@@ -9,15 +9,9 @@ import pytest
 from tests.test_privacy import KEY, MANIFEST, SOURCE, message
 from threadlens.errors import ConsentError
 from threadlens.model import Conflict, Message, Problem, ReadResult, Revision
-from threadlens.privacy import (
-    case_key,
-    check_key_dir,
-    default_key_dir,
-    key_fingerprint,
-    load_manifest,
-    pseudonymise_read,
-    read_case_key,
-)
+from threadlens.privacy.keys import case_key, check_key_dir, default_key_dir, key_fingerprint, read_case_key
+from threadlens.privacy.manifest import load_manifest
+from threadlens.privacy.pseudonyms import pseudonymise_read
 
 DID = "did:plc:hpovmlkbhuphy3onxrpeyf2r"
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from threadlens.batch import batch
 from threadlens.cli import app
 from threadlens.errors import InputError
-from threadlens.privacy import default_key_dir, key_path
+from threadlens.privacy.keys import default_key_dir, key_path
 from threadlens.retention import delete_expired, expired_cases
 
 FIXTURES = Path(__file__).parent / "fixtures" / "batch"

@@ -13,7 +13,7 @@ import pytest
 from threadlens.errors import ConsentError
 from threadlens.model import Message, Score, Source
 from threadlens.pipeline import analyse_case
-from threadlens.privacy import load_manifest
+from threadlens.privacy.manifest import load_manifest
 from threadlens.scope import ANCESTOR, QUOTED, ScopeRules, minimise, parse_scope_rules
 
 MANIFEST = """case_id = "2026-070"

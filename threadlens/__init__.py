@@ -24,13 +24,11 @@ __all__ = ["__version__", "batch", *_API]
 
 
 def __getattr__(name: str) -> Any:
-    """Import the public API lazily, so ``import threadlens`` stays fast; the version is the installed package's
-    (``pyproject.toml`` is the one place it is written)."""
+    """Import the public API lazily, so ``import threadlens`` stays fast."""
     if name == "__version__":
-        from importlib.metadata import version
+        from threadlens.version import __version__
 
-        globals()[name] = version("threadlens")
-        return globals()[name]
+        return __version__
     if name in _API:
         return getattr(import_module(_API[name]), name)
     raise AttributeError(f"module 'threadlens' has no attribute {name!r}")

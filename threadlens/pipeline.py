@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 from threadlens.definition import Definition, load_definition
 from threadlens.errors import ConsentError, InputError
 from threadlens.io import InputNames, atomic_write_text
-from threadlens.model import Case, ReadResult
+from threadlens.model import Case, Findings, ReadResult, Score, ThreadGraph
 
 if TYPE_CHECKING:
-    from threadlens.privacy import Manifest
+    from threadlens.privacy.manifest import Manifest
 
 NO_MANIFEST = "analysed without a consent manifest: no scope limits the messages analysed"
 LOCATIONS = "inputs.json"  # where an analysis's inputs lie on this machine, beside findings.json
@@ -43,6 +43,7 @@ def analyse_case(
     html: bool = True,
     pdf: bool = True,
     today: date | None = None,
+    review: str | Path | None = None,
 ) -> Case:
     r"""Analyse one case under its consent, and write its outputs into ``out`` when given.
 
@@ -52,8 +53,10 @@ def analyse_case(
     and the record says no consent was given; ``case_id`` names it). Messages outside the manifest's
     ``[scope_rules]`` are left out right after reading (:func:`threadlens.scope.minimise`). Unless
     ``reveal``, non-parties are pseudonymised with the case's key from ``key_dir`` (created there on first
-    use; default: :func:`threadlens.privacy.default_key_dir`, never inside ``out``). An unconsented case
+    use; default: :func:`threadlens.privacy.keys.default_key_dir`, never inside ``out``). An unconsented case
     without a ``case_id`` is named by its inputs' content, so its key and findings do not depend on ``out``.
+    ``review`` (a panel's review file, :mod:`threadlens.review`) reads the messages it names as the panel reads
+    them; every finding is worked out again under the same rules, and each says what the review changed.
 
     >>> import tempfile
     >>> from pathlib import Path
@@ -71,7 +74,8 @@ def analyse_case(
     >>> scratch.cleanup()
     """
     from threadlens.ingest import read_inputs
-    from threadlens.privacy import key_fingerprint, load_manifest, unconsented
+    from threadlens.privacy.keys import key_fingerprint
+    from threadlens.privacy.manifest import load_manifest, unconsented
 
     if consent is not None:
         manifest = load_manifest(consent)
@@ -93,7 +97,7 @@ def analyse_case(
     elif manifest.path is not None:
         manifest.check_belongs_to(read.messages)
     key = _key(manifest, reveal, key_dir, out)
-    case = _run_stages(read, manifest, chosen, key)
+    case = _run_stages(read, manifest, chosen, key, review)
     case.options = {
         "format": format,
         "strict": strict,
@@ -104,11 +108,13 @@ def analyse_case(
         "reveal": reveal,
         "pseudonymised": not reveal,
         "pseudonym_key": key_fingerprint(key) if key is not None else None,
+        "review": Path(review).name if review is not None else None,
     }
     case.locations = {
         "inputs": [{"name": name, "path": root} for root, name in InputNames(paths).roots.items()],
         "manifest": os.path.abspath(manifest.path) if manifest.path is not None else None,
         "definition": str(chosen.path.resolve()) if definition is not None else None,
+        "review": os.path.abspath(review) if review is not None else None,
     }
     if out is not None:
         write_outputs(case, out, html=html, pdf=pdf)
@@ -138,7 +144,7 @@ class NothingRead(InputError):
 def _key(manifest: Manifest, reveal: bool, key_dir: str | Path | None, out: str | Path | None) -> bytes | None:
     """The pseudonym key of the case (None when revealing), from ``key_dir`` or the default key directory,
     which must not lie inside the output folder."""
-    from threadlens.privacy import case_key, check_key_dir, default_key_dir
+    from threadlens.privacy.keys import case_key, check_key_dir, default_key_dir
 
     if reveal:
         return None
@@ -148,10 +154,13 @@ def _key(manifest: Manifest, reveal: bool, key_dir: str | Path | None, out: str 
     return case_key(folder, manifest.case_id)
 
 
-def _run_stages(read: ReadResult, manifest: Manifest, chosen: Definition, key: bytes | None) -> Case:
-    """minimise → pseudonymise → thread → score → analyse, on messages already read and consent already checked."""
+def _run_stages(
+    read: ReadResult, manifest: Manifest, chosen: Definition, key: bytes | None, review: str | Path | None = None
+) -> Case:
+    """minimise → pseudonymise → thread → score → (review) → analyse, on messages already read and consent
+    already checked."""
     from threadlens.analysis import analyse
-    from threadlens.privacy import pseudonymise_read
+    from threadlens.privacy.pseudonyms import pseudonymise_read
     from threadlens.scope import UNCHECKED, context_used, minimise
     from threadlens.scoring import score_messages
     from threadlens.thread import build_graph
@@ -184,10 +193,36 @@ def _run_stages(read: ReadResult, manifest: Manifest, chosen: Definition, key: b
     scores = score_messages(graph.messages(), definition=chosen)
     conflicted = {conflict.message_id for conflict in read.conflicts}
     findings = analyse(graph, scores, chosen, conflicted=conflicted)
+    if review is not None:
+        scores, findings = _reviewed(graph, scores, findings, chosen, review, conflicted)
     record["context"] = [{"id": key_id, "why": why} for key_id, why in sorted(context.items())]
     record["context_used_by"] = context_used(findings, set(context))
     consent = manifest.record() | {"minimisation": record}
     return Case(read=read, graph=graph, scores=scores, findings=findings, consent=consent)
+
+
+def _reviewed(
+    graph: ThreadGraph,
+    scores: dict[str, Score],
+    findings: Findings,
+    chosen: Definition,
+    path: str | Path,
+    conflicted: set[str],
+) -> tuple[dict[str, Score], Findings]:
+    """The scores with the panel's readings in place of the scorer's, and the findings worked out again under
+    the same rules, each conversation saying what the review changed there."""
+    from threadlens.analysis import analyse
+    from threadlens.analysis.rules import load_rules
+    from threadlens.review import apply_review, load_review, review_changes
+
+    review = load_review(path, graph, scores, chosen)
+    applied = apply_review(scores, review, load_rules(chosen).threshold)
+    reviewed = analyse(graph, applied, chosen, conflicted=conflicted)
+    changes = review_changes(findings, reviewed, graph)
+    for conversation in reviewed.conversations:
+        conversation.changed_by_review = changes.get(conversation.conversation_id, ())
+    reviewed.review = review
+    return applied, reviewed
 
 
 def _definition_option(definition: str | Path | Definition | None) -> str | None:
@@ -219,7 +254,13 @@ def write_outputs(case: Case, out: str | Path, *, html: bool = True, pdf: bool =
     return written
 
 
-def case_from_outputs(out_dir: str | Path, *, key_dir: str | Path | None = None, today: date | None = None) -> Case:
+def case_from_outputs(
+    out_dir: str | Path,
+    *,
+    key_dir: str | Path | None = None,
+    today: date | None = None,
+    review: str | Path | None = None,
+) -> Case:
     """The case behind an analysis folder, analysed again from its recorded inputs, to regenerate its reports.
 
     ``findings.json`` records every input's SHA-256, the consent manifest's, the definition's name and SHA-256
@@ -227,6 +268,8 @@ def case_from_outputs(out_dir: str | Path, *, key_dir: str | Path | None = None,
     recorded paths are tried from the working directory and the folder). An input or manifest that is missing
     or changed, an input added, a definition that changed since, or a retention date that has passed is a clear
     error rather than a report that no longer matches its findings (or one the consent no longer allows).
+    A panel's review recorded in the findings is applied again after checking its SHA-256; ``review`` applies
+    another review file instead (the findings change with it, so the caller writes them again).
     """
     import json
 
@@ -295,10 +338,12 @@ def case_from_outputs(out_dir: str | Path, *, key_dir: str | Path | None = None,
         )
     case_id = consent.get("case_id") or folder.name
     if options.get("pseudonymised"):
-        from threadlens.privacy import default_key_dir, read_case_key
+        from threadlens.privacy.keys import default_key_dir, read_case_key
 
         key_dir = key_dir if key_dir is not None else default_key_dir()
         read_case_key(key_dir, case_id, options.get("pseudonym_key") or "")  # never a new key: pseudonyms would change
+    if review is None:
+        review = _recorded_review(folder, locations.get("review") or options.get("review"), record.get("review"))
     case = analyse_case(
         top_level,
         consent=manifest,
@@ -311,6 +356,7 @@ def case_from_outputs(out_dir: str | Path, *, key_dir: str | Path | None = None,
         reveal=bool(options.get("reveal")),
         key_dir=key_dir,
         today=today,
+        review=review,
     )
     if roots:
         names = InputNames(roots.values())
@@ -339,6 +385,30 @@ def _locations(folder: Path) -> dict[str, Any]:
             expected="the inputs.json written by 'threadlens analyse'",
         ) from None
     return locations if isinstance(locations, dict) else {}
+
+
+def _recorded_review(folder: Path, recorded: str | None, record: dict[str, Any] | None) -> Path | None:
+    """The review file an analysis applied, found as recorded or beside the folder, and unchanged since."""
+    from threadlens.errors import ReviewError
+    from threadlens.io import file_sha256
+
+    if not recorded:
+        return None
+    located = next((p for p in (Path(recorded), folder / Path(recorded).name) if p.is_file()), None)
+    if located is None:
+        raise ReviewError(
+            "the review file this analysis applied is missing",
+            path=recorded,
+            hint="Put it back where the analysis read it (inputs.json in the analysis folder), or give --review",
+        )
+    sha256 = (record or {}).get("sha256")
+    if sha256 and file_sha256(located) != sha256:
+        raise ReviewError(
+            f"the review file changed since the analysis (SHA-256 {file_sha256(located)}, recorded {sha256})",
+            path=str(located),
+            hint="Give it again with --review to apply the readings as they are now",
+        )
+    return located
 
 
 def _recorded_manifest(folder: Path, recorded: str | None, sha256: str | None) -> Path | None:

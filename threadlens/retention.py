@@ -81,7 +81,7 @@ def delete_expired(out: str | Path, today: date, *, key_dir: str | Path | None =
     analysis folder loses every file. Either loses its key in ``key_dir`` (default: the user's key directory).
     """
     from threadlens.batch.audit import AuditLog
-    from threadlens.privacy import default_key_dir, key_path
+    from threadlens.privacy.keys import default_key_dir, key_path
 
     target = Path(out)
     keys = Path(key_dir) if key_dir is not None else default_key_dir()

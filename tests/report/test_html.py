@@ -163,10 +163,10 @@ def test_write_html_writes_the_file(sample_case, tmp_path):
 
 
 def test_large_cases_switch_to_webgl_and_drop_the_message_table(sample_case, monkeypatch):
-    import threadlens.report.html as report
+    from threadlens.report.html import sections, timeline
 
-    monkeypatch.setattr(report, "WEBGL_FROM", 5)
-    monkeypatch.setattr(report, "MAX_TABLE_MESSAGES", 5)
+    monkeypatch.setattr(timeline, "WEBGL_FROM", 5)
+    monkeypatch.setattr(sections, "MAX_TABLE_MESSAGES", 5)
     page = render_html(sample_case)
     types = {trace["name"]: trace["type"] for trace in _figures(page)["thread-graph-1"]["data"]}
     assert types["reply"] == types["3 abusive"] == "scattergl"

@@ -15,8 +15,8 @@ hashes, manifest, duplicates, what is unchanged since the last run), runs the re
   ``summary.csv``;
 - ``audit.jsonl``: append-only, one line when a run starts and ends and one per submission.
 
-The per-case pseudonym keys (:func:`threadlens.privacy.case_key`) are kept where ``analyse`` keeps them: in
-``key_dir`` (default :func:`threadlens.privacy.default_key_dir`), never inside ``OUT``; the findings record
+The per-case pseudonym keys (:func:`threadlens.privacy.keys.case_key`) are kept where ``analyse`` keeps them: in
+``key_dir`` (default :func:`threadlens.privacy.keys.default_key_dir`), never inside ``OUT``; the findings record
 each key's fingerprint.
 
 ``threadlens.batch`` is this function once :mod:`threadlens` is imported (its ``__init__`` binds the name);
@@ -75,7 +75,7 @@ def batch(
     an existing one (``tcp://host:port``) instead; ``processes=False`` runs local workers as threads.
     ``allow_unconsented`` analyses submissions without a valid manifest (everyone pseudonymised),
     ``reveal`` turns pseudonymisation off; both are recorded. Pseudonym keys are kept in ``key_dir``
-    (default: :func:`threadlens.privacy.default_key_dir`), which must not lie inside ``out``. ``progress``
+    (default: :func:`threadlens.privacy.keys.default_key_dir`), which must not lie inside ``out``. ``progress``
     shows a progress bar (default: when stderr is a terminal). ``today`` dates the consent checks (default: today, UTC).
 
     >>> import tempfile
@@ -97,7 +97,7 @@ def batch(
     from threadlens.batch.run import run_all
     from threadlens.definition import load_definition
     from threadlens.errors import InputError
-    from threadlens.privacy import check_key_dir, default_key_dir
+    from threadlens.privacy.keys import check_key_dir, default_key_dir
     from threadlens.report.tables import summary_frame, write_batch_tables
 
     source = Path(submissions_dir).resolve()

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from threadlens import __version__
 from threadlens.batch.plan import done_record
 from threadlens.definition import Definition
+from threadlens.version import __version__
 
 if TYPE_CHECKING:
     from threadlens.batch.plan import Plan

@@ -16,13 +16,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from threadlens import __version__
 from threadlens.definition import Definition
 from threadlens.errors import ConsentError
 from threadlens.ingest import NOT_EXPORTS
 from threadlens.ingest.base import SourceFile
 from threadlens.io import file_sha256
-from threadlens.privacy import MANIFEST_NAME, case_key, load_manifest
+from threadlens.privacy.keys import case_key
+from threadlens.privacy.manifest import MANIFEST_NAME, load_manifest
+from threadlens.version import __version__
 
 DONE = "done.json"
 CONVERSATIONS = "conversations.parquet"

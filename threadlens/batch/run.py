@@ -22,13 +22,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from threadlens import __version__
 from threadlens.batch.audit import now
 from threadlens.batch.plan import CONVERSATIONS, DONE, Plan
 from threadlens.definition import load_definition
 from threadlens.errors import ConsentError, ThreadlensError
 from threadlens.io import atomic_write_bytes, atomic_write_text
 from threadlens.model import Case
+from threadlens.version import __version__
 
 
 def run_submission(job: dict[str, Any]) -> dict[str, Any]:

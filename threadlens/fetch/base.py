@@ -26,9 +26,9 @@ from typing import Any, Literal, Protocol, TextIO, TypeVar
 from rich.console import Console
 from rich.text import Text
 
-from threadlens import __version__
 from threadlens.errors import ConsentError, FetchError
 from threadlens.io import atomic_write_text
+from threadlens.version import __version__
 
 T = TypeVar("T")
 
@@ -111,7 +111,7 @@ def env_secret(name: str, *, platform: str, hint: str) -> str:
 def require_consent(path: str | Path | None, *, platform: str, clock: Clock) -> dict[str, Any]:
     """Load and check the consent manifest behind a fetch; its record goes into the provenance.
 
-    No manifest, an invalid one (see :func:`threadlens.privacy.load_manifest`), consent dated in the
+    No manifest, an invalid one (see :func:`threadlens.privacy.manifest.load_manifest`), consent dated in the
     future, a retention date already past, or no party with a handle on ``platform``:
     :class:`ConsentError`, before anything is fetched.
     """
@@ -121,7 +121,7 @@ def require_consent(path: str | Path | None, *, platform: str, clock: Clock) -> 
             expected="a submission.toml consent manifest",
             hint="Pass --consent submission.toml (case id, parties, consent basis, date, scope, retention date)",
         )
-    from threadlens.privacy import load_manifest
+    from threadlens.privacy.manifest import load_manifest
 
     manifest = load_manifest(path)
     manifest.check_dates(datetime.fromtimestamp(clock.now(), tz=UTC).date())

@@ -24,11 +24,11 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from threadlens import __version__
 from threadlens.io import InputNames, atomic_write_bytes, atomic_write_text
 from threadlens.model import LEVEL_NAMES, Case, Conflict, Escalation
 from threadlens.report.view import all_chains, author_names
 from threadlens.thread import graph_frame
+from threadlens.version import __version__
 
 SCHEMA_VERSION = "1.0"
 FLOAT_DIGITS = 4
@@ -47,6 +47,7 @@ SCORE_COLUMNS = pa.schema(
         ("spans", pa.string()),
         ("evidence", pa.string()),
         ("scorer", pa.string()),
+        ("scorer_level", pa.int8()),
         ("first_escalation", pa.bool_()),
         ("chain_roles", pa.string()),
     ]
@@ -87,9 +88,13 @@ def findings_document(case: Case) -> dict[str, Any]:
             "problems": {"count": len(problems), "items": problems},
             "conflicts": [_conflict(case, conflict) for conflict in case.read.conflicts],
             "graph_issues": [asdict(issue) for issue in case.graph.issues],
+            "review": _review(case),
             "conversations": [
                 {
                     "id": conversation.conversation_id,
+                    "readings_to_check": [asdict(reading) for reading in conversation.readings_to_check],
+                    "stands_however_read": conversation.stands_however_read,
+                    "changed_by_review": list(conversation.changed_by_review),
                     "messages": list(conversation.message_ids),
                     "first_escalation": _escalation(conversation.first_escalation),
                     "branch_escalations": [_escalation(event) for event in conversation.branch_escalations],
@@ -176,9 +181,10 @@ def messages_frame(case: Case) -> pd.DataFrame:
                 _compact([list(span) for span in score.spans]),
                 _compact([_plain(asdict(item)) for item in score.evidence]),
                 f"{score.scorer} {score.version}",
+                (score.replaces or score).level,
             )
             if score is not None
-            else (None,) * 10
+            else (None,) * 11
         )
         for name, value in zip(
             SCORE_COLUMNS.names, (*values, key in firsts, ",".join(roles.get(key, [])) or None), strict=True
@@ -266,6 +272,25 @@ def write_tables(case: Case, out_dir: Path) -> list[Path]:
         atomic_write_text(folder / "messages.csv", csv_text(csv)),
         atomic_write_bytes(folder / "messages.parquet", parquet.getvalue()),
     ]
+
+
+def _review(case: Case) -> dict[str, Any] | None:
+    """The panel's review applied: its file (by name), SHA-256 and every reading, beside the scorer's."""
+    review = case.findings.review
+    if review is None:
+        return None
+    readings = []
+    for reading in review.readings:
+        scorer = case.scores[reading.message_id].replaces
+        readings.append(
+            asdict(reading)
+            | {
+                "level_name": LEVEL_NAMES[reading.level],
+                "scorer_level": scorer.level if scorer else None,
+                "scorer_accuses": scorer.accusation if scorer else None,
+            }
+        )
+    return {"path": Path(review.path).name, "sha256": review.sha256, "readings": readings}
 
 
 def _escalation(event: Escalation | None) -> dict[str, Any] | None:

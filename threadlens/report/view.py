@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
-from threadlens import __version__
 from threadlens.model import (
     LEVEL_NAMES,
     Case,
@@ -21,6 +20,7 @@ from threadlens.model import (
     Message,
     Score,
 )
+from threadlens.version import __version__
 
 # An ordered, colour-blind-safe scale (sampled from inferno): lightness falls as the level rises.
 LEVEL_COLOURS: tuple[str, ...] = ("#F8D647", "#F1781C", "#BA3853", "#6A176C", "#130930")
