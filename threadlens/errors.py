@@ -56,5 +56,9 @@ class FetchError(ThreadlensError):
     """Collection from a platform API failed (network, authorisation, rate limit)."""
 
 
+class ReviewError(ThreadlensError):
+    """A panel's review file cannot be read, or a reading in it does not fit the case or the definition."""
+
+
 class ReportError(ThreadlensError):
     """A report could not be written."""

@@ -8,54 +8,59 @@ from hypothesis import given, settings
 
 from tests.analysis.analysis_support import message, pattern_thread, run, score
 from tests.analysis.test_symmetry import threads
-from threadlens.analysis import analyse, load_context_rules, load_rules
+from threadlens.analysis import load_context_rules, load_rules
 from threadlens.analysis.chains import find_chains, find_reactions
-from threadlens.analysis.escalation import escalation_events
-from threadlens.analysis.readings import readings_to_check
+from threadlens.analysis.escalation import escalation_events, first_escalations
+from threadlens.analysis.readings import open_to_doubt, readings_to_check
 from threadlens.analysis.structure import ScoredThread
-from threadlens.model import PANEL_SCORER, Findings
+from threadlens.model import PANEL_SCORER
 from threadlens.thread import build_graph
 
 
-def outcome(findings: Findings) -> dict[str, tuple]:
-    """Per conversation: the first escalation's message and the chains."""
-    return {
-        c.conversation_id: (
-            c.first_escalation.message_id if c.first_escalation else None,
-            sorted((x.provocation, x.reaction, x.accusation) for x in c.chains),
-        )
-        for c in findings.conversations
-    }
-
-
-def scored_thread(rows, definition) -> ScoredThread:
-    graph = build_graph([m for m, _ in rows])
-    return ScoredThread(graph, {m.id: s for m, s in rows if s is not None}, load_context_rules(definition))
-
-
-def every_reading(thread: ScoredThread, definition) -> set[tuple[str, int, bool]]:
-    """Every single reading that changes a finding, as (message, level, accuses), with no cap on how many."""
+def outcome(thread: ScoredThread, definition) -> tuple:
+    """What a reading can change: each conversation's first escalation, the reactions and the chains."""
     rules = load_rules(definition)
+    events = escalation_events(thread, rules)
+    first, _ = first_escalations(thread, events)
+    reactions = find_reactions(thread, events, rules)
+    chains = find_chains(thread, reactions, rules)
+    triples = sorted((c.provocation, c.reaction, c.accusation) for c in chains)
+    return {key: event.message_id for key, event in first.items()}, reactions, triples
+
+
+def every_reading(thread: ScoredThread, definition) -> dict[str, tuple]:
+    """Conversation id → (every single reading that changes a finding, as (message, level, accuses); stands)."""
+    rules = replace(load_rules(definition), most_shown=10**6)
     events = escalation_events(thread, rules)
     reactions = find_reactions(thread, events, rules)
     chains = find_chains(thread, reactions, rules)
-    found = readings_to_check(thread, rules, events, reactions, chains, most=10**6)
-    return {(r.message_id, r.if_level, r.if_accuses) for listed, _ in found.values() for r in listed}
+    found = readings_to_check(thread, rules, events, reactions, chains)
+    return {
+        key: ({(r.message_id, r.if_level, r.if_accuses) for r in listed}, stands)
+        for key, (listed, stands) in found.items()
+    }
 
 
 @settings(max_examples=150, deadline=None)
 @given(threads())
 def test_the_readings_listed_are_exactly_the_single_readings_that_change_a_finding(definition, rows):
-    thread = scored_thread(rows, definition)
-    listed = every_reading(thread, definition)
-    before = outcome(run(rows, definition))
+    graph = build_graph([m for m, _ in rows])
+    thread = ScoredThread(graph, {m.id: s for m, s in rows if s is not None}, load_context_rules(definition))
+    found = every_reading(thread, definition)
+    listed = set().union(*(readings for readings, _ in found.values()))
+    rules = load_rules(definition)
+    before = outcome(thread, definition)
     for key in thread.judged():
         current = thread.scores[key]
-        other_side = 0 if thread.level(key) >= 2 else 2
-        for level, accuses in ((other_side, current.accusation), (current.level, not current.accusation)):
+        alternatives = [(current.level, not current.accusation)]
+        if open_to_doubt(thread, key, rules):
+            alternatives.append((0 if thread.level(key) >= rules.threshold else rules.threshold, current.accusation))
+        for level, accuses in alternatives:
             panel = replace(current, level=level, accusation=accuses, scorer=PANEL_SCORER)
-            after = outcome(analyse(thread.graph, {**thread.scores, key: panel}, definition))
-            assert ((key, level, accuses) in listed) == (after != before), (key, level, accuses)
+            changed = outcome(thread.reread(key, panel), definition) != before
+            assert ((key, level, accuses) in listed) == changed, (key, level, accuses)
+    for readings, stands in found.values():
+        assert stands == (not readings)
 
 
 def test_a_reaction_named_first_lists_the_message_it_answers_and_itself(definition):
@@ -73,12 +78,30 @@ def test_a_reaction_named_first_lists_the_message_it_answers_and_itself(definiti
     assert provocation.sentence.startswith("If #2 (robust, score 0.30) were read as hostile, bob would have escalated")
 
 
-def test_a_finding_no_single_reading_changes_stands(definition):
-    """Two hostile messages in a row before anything else: reading either one as civil leaves a first escalation
-    by the same message or changes it, so only a thread of plain calm replies stands."""
-    rows = [(message("1", "ann", 0, text="Agenda attached."), score(0))]
-    findings = run(rows, definition)
-    assert findings.conversations[0].readings_to_check  # read as hostile, the one message would escalate
-    deleted = [(message("1", "ann", 0, deleted=True), score(0))]
-    conversation = run(deleted, definition).conversations[0]
+def test_a_calm_thread_stands_and_a_doubtful_reading_does_not(definition):
+    """Plain calm messages (far below the line, nothing found, answered calmly) are not open to doubt, so the
+    conversation's findings stand; a robust message could be read as hostile and would escalate."""
+    calm = [
+        (message("1", "ann", 0, text="Agenda attached."), score(0)),
+        (message("2", "ben", 1, reply_to="1", text="Thanks."), score(0)),
+    ]
+    conversation = run(calm, definition).conversations[0]
     assert conversation.stands_however_read and conversation.readings_to_check == ()
+    robust = [calm[0], (calm[1][0], score(1))]
+    conversation = run(robust, definition).conversations[0]
+    assert not conversation.stands_however_read
+    (reading,) = conversation.readings_to_check
+    assert (reading.message_id, reading.if_read_as, reading.if_level) == ("generic:2", "hostile", 2)
+    assert (
+        reading.sentence == "If #2 (robust, score 0.30) were read as hostile, the first escalation would be #2 by ben."
+    )
+
+
+def test_a_panel_reading_is_never_listed_again(definition):
+    rows = pattern_thread()
+    panel = replace(rows[1][1], scorer=PANEL_SCORER)
+    listed = {
+        r.message_id
+        for r in run([rows[0], (rows[1][0], panel), *rows[2:]], definition).conversations[0].readings_to_check
+    }
+    assert "generic:2" not in listed

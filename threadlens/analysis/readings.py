@@ -1,33 +1,34 @@
 """What a finding rests on: the readings of single messages that, read the other way, would change it.
 
-A reading of a message is its level and whether it accuses someone. For every message whose content can be
-judged, the analysis is asked again with that one message read on the other side of the hostile line (a
-hostile message as civil, any other as rude, as a panel would write it) and, where a chain could turn on it,
-as accusing or not. Only what the reading can reach is worked out again: the escalation of the message and of
-the replies and quotes whose context it is, the reactions below those, and the chains when a reaction or an
-accusation changed. So asking costs about as much as the analysis itself, and gives the same answer as
-analysing the case again with that reading.
+A reading of a message is its level and whether it accuses someone. For every reading open to doubt (the
+definition's ``[readings]``), the analysis is asked again with that one message read the other way: a hostile
+message as civil, any other as rude, as a panel would write it, or as accusing or not where a chain could turn
+on it. Only what the reading can reach is worked out again: the escalation of the message and of the replies
+and quotes whose context it is, the reactions below those, and the chains when a reaction or an accusation
+changed. So asking costs about as much as the analysis, and answers exactly as analysing the case again with
+that reading would (a property test holds the two together).
 
-The readings worth checking come first: the messages the findings are made of (the first escalation, the
-messages of a chain), then the message a first escalation answers, then the others; within each, the one
-whose score lies closest to the hostile line. Only the structure of the thread and the scores decide the
-order, never who wrote a message, so swapping the parties swaps nothing but names. A reading a panel has
-already given is never listed again.
+A finding is a conversation's first escalation (which message, by whom), a chain, or a reaction to an
+escalation (half a chain, waiting for an accusation). The readings worth checking come first: those of the
+messages the findings are made of, then of the message a first escalation answers; then those that would change
+who escalated first or a chain before those that change less; then the scores closest to the hostile line. Only
+the thread's structure and the scores decide the order, never who wrote a message, so swapping the parties swaps
+nothing but names. A reading a panel has already given is final and never listed again.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from threadlens.analysis.chains import find_chains, reacts_to
 from threadlens.analysis.escalation import escalation_rise
 from threadlens.analysis.rules import Rules
 from threadlens.analysis.structure import ScoredThread
-from threadlens.model import LEVEL_NAMES, PANEL_SCORER, Chain, Escalation, ReadingToCheck, Score, ThreadGraph
+from threadlens.model import LEVEL_NAMES, PANEL_SCORER, Chain, Escalation, ReadingToCheck, ThreadGraph
 
-MOST_SHOWN = 3  # readings to check listed per conversation
 NEAR_LINE = 0.1  # a score this close to the hostile line is "close to the line"
+ROBUST = 1
 
 Triple = tuple[str, str, str]
 
@@ -47,9 +48,11 @@ class _Change:
     """What one alternative reading changes in one conversation, and how worth checking it is."""
 
     alternative: _Alternative
-    first: tuple[str | None, str | None] | None = None  # (old, new) first escalation id, when it changes
-    gone: tuple[Triple, ...] = ()
-    new: tuple[Triple, ...] = ()
+    first: tuple[str | None, str | None] | None = None  # (old, new) first escalation, when it changes
+    chains_new: list[Triple] = field(default_factory=list)
+    chains_gone: list[Triple] = field(default_factory=list)
+    reactions_new: list[tuple[str, str]] = field(default_factory=list)  # (reaction, provocation)
+    reactions_gone: list[tuple[str, str]] = field(default_factory=list)
     priority: float = 0.0
 
 
@@ -59,21 +62,27 @@ def message_numbers(graph: ThreadGraph) -> dict[str, int]:
     return {key: number for number, key in enumerate(order, start=1)}
 
 
+def open_to_doubt(thread: ScoredThread, key: str, rules: Rules) -> bool:
+    """Whether the level of judged message ``key`` is open to doubt: read hostile, or below the line but close
+    to it (``doubtful_from``), with a kind of hostility found (robust), or answered by a hostile message."""
+    score = thread.scores[key]
+    if score.scorer == PANEL_SCORER:
+        return False
+    level = thread.level(key) or 0
+    if level >= rules.threshold or level >= ROBUST or score.value >= rules.doubtful_from:
+        return True
+    answers = (child for kind in ("reply", "quote") for child in thread.answers(key, kind))
+    return any((thread.level(child) or 0) >= rules.threshold for child in answers)
+
+
 def readings_to_check(
-    thread: ScoredThread,
-    rules: Rules,
-    events: list[Escalation],
-    reactions: dict[str, str],
-    chains: list[Chain],
-    most: int = MOST_SHOWN,
+    thread: ScoredThread, rules: Rules, events: list[Escalation], reactions: dict[str, str], chains: list[Chain]
 ) -> dict[str, tuple[tuple[ReadingToCheck, ...], bool]]:
-    """Conversation id → (its readings to check, most worth checking first, at most ``most``; whether its
-    findings stand however any one message is read)."""
+    """Conversation id → (its readings to check, most worth checking first, at most the definition's
+    ``most_shown``; whether its findings stand however any one message is read)."""
     base = _Base(thread, rules, events, reactions, chains)
     found: dict[str, list[_Change]] = defaultdict(list)
     for key in thread.judged():
-        if thread.scores[key].scorer == PANEL_SCORER:
-            continue
         for alternative in base.alternatives(key):
             for conversation, change in base.changes(alternative).items():
                 change.priority = base.priority(change)
@@ -81,12 +90,15 @@ def readings_to_check(
     numbers = message_numbers(thread.graph)
     result = {}
     for conversation in thread.graph.conversations():
-        changes = sorted(
-            found.get(conversation, ()), key=lambda c: (-c.priority, thread.order_key(c.alternative.message_id))
-        )
-        listed = tuple(_reading(thread, change, numbers, rules) for change in changes[:most])
+        changes = sorted(found.get(conversation, ()), key=lambda c: (-c.priority, _order(thread, c)))
+        listed = tuple(_reading(thread, change, numbers, rules) for change in changes[: rules.most_shown])
         result[conversation] = (listed, not changes)
     return result
+
+
+def _order(thread: ScoredThread, change: _Change) -> tuple:
+    """Ties go to the earlier message, then to its reading across the hostile line."""
+    return (thread.order_key(change.alternative.message_id), change.alternative.read_as)
 
 
 class _Base:
@@ -108,25 +120,26 @@ class _Base:
         self.reactions = reactions
         self.chains = {(c.provocation, c.reaction, c.accusation) for c in chains}
         firsts = {ids[0] for ids in self.firsts.values()}
-        self.made_of = firsts | {key for triple in self.chains for key in triple}  # the findings' own messages
+        self.made_of = firsts | {key for triple in self.chains for key in triple} | set(reactions)
         self.answered = {thread.linked(key, "reply") or thread.linked(key, "quote") for key in firsts}
+        self.answering = {a for key in self.made_of for kind in ("reply", "quote") for a in thread.answers(key, kind)}
         self.earliest_reaction = min((thread.order_key(key) for key in reactions), default=None)
-        self.children: dict[str, list[str]] = defaultdict(list)  # replies and quotes of a message
-        for source, target in thread.graph.graph.edges():
-            self.children[source].append(target)
 
     def alternatives(self, key: str) -> list[_Alternative]:
-        """``key`` read the other way: across the hostile line, and as (not) accusing where a chain could turn on it."""
-        score, level = self.thread.scores[key], self.thread.level(key)
-        hostile = level is not None and level >= self.rules.threshold
-        found = [
-            _Alternative(key, 0, score.accusation, "not hostile")
-            if hostile
-            else _Alternative(key, self.rules.threshold, score.accusation, "hostile")
-        ]
+        """``key`` read the other way, where that reading is open to doubt: across the hostile line, and as (not)
+        accusing where a chain could turn on it."""
+        thread, rules = self.thread, self.rules
+        score = thread.scores[key]
+        if score.scorer == PANEL_SCORER:
+            return []
+        found = []
+        if open_to_doubt(thread, key, rules):
+            hostile = (thread.level(key) or 0) >= rules.threshold
+            level, read_as = (0, "not hostile") if hostile else (rules.threshold, "hostile")
+            found.append(_Alternative(key, level, score.accusation, read_as))
         if score.accusation:
             found.append(_Alternative(key, score.level, False, "not accusing"))
-        elif self.earliest_reaction is not None and self.thread.order_key(key) > self.earliest_reaction:
+        elif self.earliest_reaction is not None and thread.order_key(key) > self.earliest_reaction:
             found.append(_Alternative(key, score.level, True, "accusing"))
         return found
 
@@ -134,11 +147,9 @@ class _Base:
         """Conversation id → what reading ``alternative`` changes there (only the conversations it changes)."""
         thread, rules, key = self.thread, self.rules, alternative.message_id
         old = thread.scores[key]
-        other = thread.reread(
-            key, replace(old, level=alternative.level, accusation=alternative.accuses, scorer=PANEL_SCORER)
-        )
-        reach = {key, *self._below(key, 1 + rules.context_hops)}
-        reach = {node for node in reach if not thread.is_unknown(node)}
+        panel = replace(old, level=alternative.level, accusation=alternative.accuses, scorer=PANEL_SCORER)
+        other = thread.reread(key, panel)
+        reach = {node for node in (key, *self._below(key, 1 + rules.context_hops)) if not thread.is_unknown(node)}
         escalations = (self.escalations - reach) | {n for n in reach if escalation_rise(other, rules, n) is not None}
         changed = escalations ^ self.escalations
         found: dict[str, _Change] = {}
@@ -149,69 +160,88 @@ class _Base:
             after = min([*([kept] if kept else []), *added], key=thread.order_key, default=None)
             if after != before:
                 found[conversation] = _Change(alternative, first=(before, after))
+        reactions = self._reactions(other, key, changed, escalations)
+        if reactions == self.reactions and alternative.accuses == old.accusation:
+            return found
+        for reaction in reactions.keys() | self.reactions.keys():
+            was, now = self.reactions.get(reaction), reactions.get(reaction)
+            if was == now:
+                continue
+            change = found.setdefault(thread.conversation(reaction), _Change(alternative))
+            if now is not None:
+                change.reactions_new.append((reaction, now))
+            if was is not None:
+                change.reactions_gone.append((reaction, was))
+        chains = {(c.provocation, c.reaction, c.accusation) for c in find_chains(other, reactions, rules)}
+        for triple in sorted(chains ^ self.chains, key=lambda t: [thread.order_key(k) for k in t]):
+            change = found.setdefault(thread.conversation(triple[0]), _Change(alternative))
+            (change.chains_new if triple in chains else change.chains_gone).append(triple)
+        return found
+
+    def _reactions(self, other: ScoredThread, key: str, changed: set[str], escalations: set[str]) -> dict[str, str]:
+        """The reactions with ``key`` read the other way: worked out again for it and below changed escalations."""
         near = {key}
         for node in changed:
-            near |= {n for n in self._below(node, rules.reaction_hops) if not thread.is_unknown(n)}
+            near |= set(self._below(node, self.rules.reaction_hops))
         reactions = dict(self.reactions)
         for node in near:
-            provocation = reacts_to(other, node, escalations, rules)
+            provocation = None if self.thread.is_unknown(node) else reacts_to(other, node, escalations, self.rules)
             if provocation is None:
                 reactions.pop(node, None)
             else:
                 reactions[node] = provocation
-        if reactions == self.reactions and alternative.accuses == old.accusation:
-            return found
-        chains = {(c.provocation, c.reaction, c.accusation) for c in find_chains(other, reactions, rules)}
-        for triple in chains ^ self.chains:
-            change = found.setdefault(thread.conversation(triple[0]), _Change(alternative))
-            if triple in chains:
-                change.new += (triple,)
-            else:
-                change.gone += (triple,)
-        return found
+        return reactions
 
     def _below(self, key: str, hops: int) -> list[str]:
-        """Replies up to ``hops`` steps below ``key``, and the messages quoting it (whose context it is)."""
+        """Replies up to ``hops`` steps below ``key``, and the messages quoting any of them or it."""
         found, frontier = [], [key]
         for _ in range(hops):
-            frontier = [child for node in frontier for child in self.children.get(node, ())]
+            frontier = [
+                child for node in frontier for kind in ("reply", "quote") for child in self.thread.answers(node, kind)
+            ]
             found.extend(frontier)
         return found
 
     def priority(self, change: _Change) -> float:
         """How worth checking a reading is: the findings' own messages first, then the message a first escalation
-        answers, then by closeness of its score to the hostile line."""
+        answers, then the replies to the findings' messages; a change of who escalated first or of a chain before a
+        reaction alone, before another first escalation by the same author; then closeness to the line."""
         key = change.alternative.message_id
-        role = 0.0
-        if key in self.made_of:
-            role = 2.0
-        elif key in self.answered:
-            role = 1.5
-        distance = abs(self.thread.scores[key].value - self.rules.threshold_value)
-        return role + max(0.0, 1.0 - distance / 0.5)
+        role = 2.0 if key in self.made_of else 1.5 if key in self.answered else 1.0 if key in self.answering else 0.0
+        first_author = change.first is not None and (
+            None in change.first or self._author(change.first[0]) != self._author(change.first[1])
+        )
+        if first_author or change.chains_new or change.chains_gone:
+            impact = 1.0
+        else:
+            impact = 0.75 if change.reactions_new or change.reactions_gone else 0.5
+        if change.alternative.read_as in ("accusing", "not accusing"):
+            closeness = 0.5
+        else:
+            closeness = max(0.0, 1.0 - abs(self.thread.scores[key].value - self.rules.threshold_value) / 0.5)
+        return role + impact + closeness
+
+    def _author(self, key: str | None) -> str | None:
+        return None if key is None else self.thread.message(key).author_id
 
 
 def _reading(thread: ScoredThread, change: _Change, numbers: dict[str, int], rules: Rules) -> ReadingToCheck:
     """The reading to check behind ``change``, with its sentence."""
     alternative = change.alternative
-    key = alternative.message_id
-    score = thread.scores[key]
-    level = thread.level(key) or 0
+    score = thread.scores[alternative.message_id]
     return ReadingToCheck(
-        message_id=key,
-        level_now=level,
+        message_id=alternative.message_id,
+        level_now=thread.level(alternative.message_id) or 0,
         accuses_now=score.accusation,
         if_read_as=alternative.read_as,
         if_level=alternative.level,
         if_accuses=alternative.accuses,
-        sentence=_sentence(thread, change, numbers, score, level, rules),
+        sentence=_sentence(thread, change, numbers, rules),
     )
 
 
-def _sentence(
-    thread: ScoredThread, change: _Change, numbers: dict[str, int], score: Score, level: int, rules: Rules
-) -> str:
-    """ "If #3 (civil, score 0.46, close to the line) were read as hostile, the first escalation would be #3 by …"."""
+def _sentence(thread: ScoredThread, change: _Change, numbers: dict[str, int], rules: Rules) -> str:
+    """ "If #3 (civil, score 0.46, close to the line) were read as hostile, Ann would have escalated first (#3), …"."""
 
     def number(key: str) -> str:
         return f"#{numbers.get(key, '?')}"
@@ -220,11 +250,13 @@ def _sentence(
         message = thread.message(key)
         return message.author_name or message.author_id or "an unknown author"
 
-    key = change.alternative.message_id
-    near = " close to the line," if abs(score.value - rules.threshold_value) < NEAR_LINE else ""
-    now = f"{LEVEL_NAMES[level]}, score {score.value:.2f},{near}".rstrip(",")
-    if change.alternative.read_as in ("accusing", "not accusing"):
+    key, read_as = change.alternative.message_id, change.alternative.read_as
+    score = thread.scores[key]
+    if read_as in ("accusing", "not accusing"):
         now = "accusing" if score.accusation else "not accusing"
+    else:
+        near = ", close to the line" if abs(score.value - rules.threshold_value) < NEAR_LINE else ""
+        now = f"{LEVEL_NAMES[thread.level(key) or 0]}, score {score.value:.2f}{near}"
     parts = []
     if change.first is not None:
         before, after = change.first
@@ -234,13 +266,20 @@ def _sentence(
             parts.append(f"{name(after)} would have escalated first ({number(after)}), not {name(before)}")
         else:
             parts.append(f"the first escalation would be {number(after)} by {name(after)}")
-    for triple in change.new:
-        parts.append(f"{' → '.join(number(k) for k in triple)} would be a provocation → reaction → accusation chain")
-    for triple in change.gone:
-        parts.append(f"the chain {' → '.join(number(k) for k in triple)} would not stand")
-    return f"If {number(key)} ({now}) were read as {change.alternative.read_as}, {_and(parts)}."
+    for triple in change.chains_new:
+        parts.append(f"{' → '.join(map(number, triple))} would be a provocation → reaction → accusation chain")
+    for triple in change.chains_gone:
+        parts.append(f"the chain {' → '.join(map(number, triple))} would not stand")
+    chained = {triple[1] for triple in (*change.chains_new, *change.chains_gone)}
+    for reaction, provocation in change.reactions_new:
+        if reaction not in chained:
+            parts.append(f"{number(reaction)} would be a reaction to {number(provocation)}, with no accusation yet")
+    for reaction, provocation in change.reactions_gone:
+        if reaction not in chained:
+            parts.append(f"{number(reaction)} would no longer be a reaction to {number(provocation)}")
+    return f"If {number(key)} ({now}) were read as {read_as}, {_and(parts)}."
 
 
 def _and(parts: list[str]) -> str:
     """Clauses joined with commas and a final "and"."""
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + ", and " + parts[-1]

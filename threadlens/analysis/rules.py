@@ -27,12 +27,15 @@ class Rules:
     third_party: bool
     threshold_value: float
     defence_phrases: tuple[str, ...] = ()
+    doubtful_from: float = 0.2
+    most_shown: int = 3
 
 
 def load_rules(definition: Definition) -> Rules:
     """The rules in the definition's ``[escalation]``, ``[reaction]`` and ``[accusation]`` tables."""
     where = str(definition.path / "escalation.toml")
     escalation, reaction, accusation = (definition.section(name) for name in ("escalation", "reaction", "accusation"))
+    readings = definition.section("readings")
     return Rules(
         threshold=_level(escalation, "threshold", where),
         min_step=_count(escalation, "min_step", where, minimum=1),
@@ -45,6 +48,8 @@ def load_rules(definition: Definition) -> Rules:
         third_party=_flag(accusation, "third_party", where),
         threshold_value=level_floor(definition, _level(escalation, "threshold", where)),
         defence_phrases=tuple(str(phrase) for phrase in accusation.get("defence_phrases", ())),
+        doubtful_from=_share(readings, "doubtful_from", where),
+        most_shown=_count(readings, "most_shown", where, minimum=1),
     )
 
 
@@ -77,6 +82,13 @@ def _count(table: dict[str, Any], key: str, where: str, *, minimum: int = 0) -> 
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ConfigError(f"{key} is {value!r}", path=where, expected=f"a whole number of at least {minimum}")
     return value
+
+
+def _share(table: dict[str, Any], key: str, where: str) -> float:
+    value = _value(table, key, where)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ConfigError(f"{key} is {value!r}", path=where, expected="a number from 0 to 1")
+    return float(value)
 
 
 def _level(table: dict[str, Any], key: str, where: str) -> int:

@@ -22,8 +22,10 @@ class ScoredThread:
         self.graph = graph
         self.scores = scores
         self._links: dict[str, dict[str, str]] = {"reply": {}, "quote": {}}
+        self._answers: dict[str, dict[str, list[str]]] = {"reply": {}, "quote": {}}
         for source, target, kind in graph.graph.edges(data="kind"):
             self._links[kind][target] = source
+            self._answers[kind].setdefault(source, []).append(target)
         self._order = {key: self._order_key(key) for key in graph.graph.nodes}
         self._branches: dict[str, str] = {}
         self._targets: dict[str, frozenset[str]] = {}
@@ -90,6 +92,10 @@ class ScoredThread:
     def linked(self, message_id: str, kind: str) -> str | None:
         """The message this one replies to (``kind="reply"``) or quotes (``kind="quote"``), as in the graph."""
         return self._links[kind].get(message_id)
+
+    def answers(self, message_id: str, kind: str) -> list[str]:
+        """The messages replying to (``kind="reply"``) or quoting (``kind="quote"``) this one."""
+        return self._answers[kind].get(message_id, [])
 
     def ancestors(self, message_id: str, hops: int) -> list[str]:
         """Up to ``hops`` ids up the reply path, nearest first."""

@@ -130,7 +130,7 @@ def report(
     )
     if review is not None:
         written = write_outputs(case, folder, html=not no_html, pdf=not no_pdf)
-        console.print(findings_table(case, width=console.width))
+        console.print(findings_table(case, width=console.width, wide=False))
         console.print(f"wrote {', '.join(sorted(p.name for p in written))} in {folder}", highlight=False)
         return
     if not no_html:

@@ -72,22 +72,6 @@ def findings_document(case: Case) -> dict[str, Any]:
             "tool": {"name": "threadlens", "version": __version__},
             "definition": asdict(findings.definition),
             "scorer": findings.scorer,
-            "inputs": [
-                {
-                    "path": item.path,
-                    "sha256": item.sha256,
-                    "format": item.format,
-                    "records": item.records,
-                    "messages": item.messages,
-                    "rejected": item.rejected,
-                }
-                for item in case.read.inputs
-            ],
-            "options": case.options,
-            "consent": case.consent,
-            "problems": {"count": len(problems), "items": problems},
-            "conflicts": [_conflict(case, conflict) for conflict in case.read.conflicts],
-            "graph_issues": [asdict(issue) for issue in case.graph.issues],
             "review": _review(case),
             "conversations": [
                 {
@@ -105,6 +89,22 @@ def findings_document(case: Case) -> dict[str, Any]:
                 }
                 for conversation in findings.conversations
             ],
+            "inputs": [
+                {
+                    "path": item.path,
+                    "sha256": item.sha256,
+                    "format": item.format,
+                    "records": item.records,
+                    "messages": item.messages,
+                    "rejected": item.rejected,
+                }
+                for item in case.read.inputs
+            ],
+            "options": case.options,
+            "consent": case.consent,
+            "problems": {"count": len(problems), "items": problems},
+            "conflicts": [_conflict(case, conflict) for conflict in case.read.conflicts],
+            "graph_issues": [asdict(issue) for issue in case.graph.issues],
             "chains": [asdict(chain) for chain in findings.chains],
             "participants": [asdict(participant) for participant in findings.participants],
         }
@@ -143,8 +143,23 @@ def _stable_paths(document: dict[str, Any], names: InputNames) -> dict[str, Any]
 
 
 def findings_json(case: Case) -> str:
-    """``findings.json``: the findings document with sorted keys, two-space indent and a final newline."""
-    return json.dumps(findings_document(case), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    """``findings.json``: two-space indent and a final newline; the top level and each conversation in the
+    document's own order (what a panel checks first comes first), every object below them with sorted keys."""
+    found = findings_document(case)
+    document = {key: sorted_keys(value) for key, value in found.items()}
+    document["conversations"] = [
+        {key: sorted_keys(value) for key, value in conversation.items()} for conversation in found["conversations"]
+    ]
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def sorted_keys(value: Any) -> Any:
+    """``value`` with the keys of every object in it sorted, so that its text never depends on insertion order."""
+    if isinstance(value, dict):
+        return {key: sorted_keys(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [sorted_keys(item) for item in value]
+    return value
 
 
 def messages_frame(case: Case) -> pd.DataFrame:
