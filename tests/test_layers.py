@@ -32,7 +32,7 @@ LAYERS = (
     ("threadlens.scoring",),
     ("threadlens.analysis",),
     ("threadlens.report",),
-    ("threadlens.pipeline", "threadlens.batch", "threadlens.retention", "threadlens.fetch"),
+    ("threadlens.pipeline", "threadlens.batch", "threadlens.retention", "threadlens.fetch", "threadlens.intake"),
     ("threadlens.cli", "threadlens.__main__", "threadlens"),  # the package's own __init__ gathers the public API
 )
 

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from threadlens.cli import analysis, batch, evaluation, fetch, reading, retention, scoring
+from threadlens.cli import analysis, batch, case, evaluation, fetch, reading, retention, scoring
 from threadlens.cli.output import console, err_console
 from threadlens.errors import ThreadlensError
 from threadlens.version import __version__
@@ -44,6 +44,7 @@ def _root(
 
 
 app.add_typer(reading.app)
+app.add_typer(case.app, name="case")
 app.add_typer(fetch.app, name="fetch")
 app.add_typer(analysis.app)
 app.add_typer(batch.app)

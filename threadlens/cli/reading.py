@@ -93,12 +93,13 @@ def inspect(
 
 
 def _scope_rules(consent: Path | None):
-    """The machine-checked scope of a manifest (None when it has only prose, or no manifest is given)."""
+    """The machine-checked scope of a manifest, filled in or not (None when it has only prose, or no manifest is
+    given)."""
     if consent is None:
         return None
-    from threadlens.privacy.manifest import load_manifest
+    from threadlens.privacy.manifest import load_scope_rules
 
-    return load_manifest(consent).scope_rules
+    return load_scope_rules(consent)
 
 
 def _print_scope(scope: dict, conversations: dict[str, list[str]]) -> None:

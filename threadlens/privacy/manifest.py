@@ -29,6 +29,8 @@ PLATFORM_ALIASES = {"twitter": "x", "bsky": "bluesky"}
 # Messages from these platforms carry no platform of their own, so any of a party's handles may match.
 UNTYPED_PLATFORMS = frozenset({"generic", "convokit"})
 HELP = "See docs/submissions.md for the manifest layout"
+# The value a drafted manifest (``threadlens case init``) gives a field only a person can fill in.
+UNFILLED = "FILL IN"
 _PLATFORM_KEY = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 
@@ -147,18 +149,15 @@ def load_manifest(path: str | Path | Manifest) -> Manifest:
     if isinstance(path, Manifest):
         return path
     where = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
+    data, table = _read(path)
+    unfilled = unfilled_fields(table)
+    if unfilled:
         raise ConsentError(
-            "no consent manifest", path=where, expected=f"a {MANIFEST_NAME} beside the exports", hint=HELP
-        ) from None
-    except OSError as error:
-        raise ConsentError(f"the consent manifest cannot be read ({error.strerror})", path=where) from None
-    try:
-        table = tomllib.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConsentError(f"the consent manifest is not valid TOML: {error}", path=where, hint=HELP) from None
+            f"not filled in: {', '.join(unfilled)}",
+            path=where,
+            expected=f"a value in place of each {UNFILLED!r} placeholder",
+            hint="Fill in what only a person can know (who submitted, consent, retention), then analyse again",
+        )
     unknown = sorted(set(table) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
     if unknown:
         raise ConsentError(
@@ -187,6 +186,44 @@ def load_manifest(path: str | Path | Manifest) -> Manifest:
         sha256=hashlib.sha256(data).hexdigest(),
         scope_rules=parse_scope_rules(table["scope_rules"], where) if "scope_rules" in table else None,
     )
+
+
+def load_scope_rules(path: str | Path) -> ScopeRules | None:
+    """The ``[scope_rules]`` of a manifest, checked, whether or not its other fields are filled in yet (None when
+    it has none)."""
+    _, table = _read(path)
+    return parse_scope_rules(table["scope_rules"], str(path)) if "scope_rules" in table else None
+
+
+def unfilled_fields(table: dict[str, Any]) -> list[str]:
+    """The keys of a manifest's table (``parties[1].role``, say) whose value is still a placeholder."""
+    found = [key for key, value in table.items() if _unfilled(value)]
+    parties = table.get("parties")
+    for number, party in enumerate(parties if isinstance(parties, list) else [], start=1):
+        if isinstance(party, dict):
+            found += [f"parties[{number}].{key}" for key, value in party.items() if _unfilled(value)]
+    return found
+
+
+def _unfilled(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(UNFILLED)
+
+
+def _read(path: str | Path) -> tuple[bytes, dict[str, Any]]:
+    """A manifest's bytes and its TOML table; a :class:`ConsentError` when it cannot be read or parsed."""
+    where = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ConsentError(
+            "no consent manifest", path=where, expected=f"a {MANIFEST_NAME} beside the exports", hint=HELP
+        ) from None
+    except OSError as error:
+        raise ConsentError(f"the consent manifest cannot be read ({error.strerror})", path=where) from None
+    try:
+        return data, tomllib.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConsentError(f"the consent manifest is not valid TOML: {error}", path=where, hint=HELP) from None
 
 
 def _required_text(table: dict[str, Any], key: str, where: str, position: str | None = None) -> str:
