@@ -17,6 +17,8 @@ MAX_FILE_BYTES = 2 * 1024**3
 MAX_ZIP_MEMBER_BYTES = 512 * 1024**2
 #: Largest total of all members expanded from one ZIP archive (bytes), whatever the headers claim.
 MAX_ZIP_EXPANDED_BYTES = 1024**3
+#: Deepest nesting of a JSON document read (levels; the fixed limit of orjson, which parses every input).
+MAX_JSON_DEPTH = 1024
 #: Longest text scored (characters); the rest of a longer message is not scored.
 MAX_SCORED_CHARS = 25_000
 #: Longest message text printed in the PDF timeline (characters).

@@ -12,6 +12,7 @@ from threadlens import limits
 from threadlens.errors import FormatError, InputError
 from threadlens.ingest import read_inputs
 from threadlens.ingest.base import SourceFile, parse_time
+from threadlens.ingest.decoding import noticing
 
 
 def test_empty_file_is_a_clear_error(tmp_path):
@@ -223,7 +224,11 @@ def test_jsonl_keeps_line_separators_inside_strings(tmp_path):
     assert parsed == [{"text": "one\u2028two\u0085three"}, {"text": "next"}]
 
 
-def test_json_with_a_lone_surrogate_escape_is_still_read(tmp_path):
+def test_json_with_a_lone_surrogate_escape_is_read_with_it_replaced_and_reported(tmp_path):
     path = tmp_path / "x.json"
-    path.write_text('{"id": "1", "text": "broken emoji \\ud83d"}', encoding="utf-8")
-    assert SourceFile(path).json()["text"] == "broken emoji \ud83d"
+    path.write_text('{"id": "1", "text": "broken emoji \\ud83d", "\\udfff": ["\\ud83d\\ude00"]}', encoding="utf-8")
+    with noticing() as notices:
+        value = SourceFile(path).json()
+    assert value == {"id": "1", "text": "broken emoji \ufffd", "\ufffd": ["\U0001f600"]}
+    assert [(n.position, n.severity) for n in notices] == [("whole file", "warning")]
+    assert notices[0].reason.startswith("2 lone surrogate(s)")

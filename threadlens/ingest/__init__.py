@@ -18,7 +18,9 @@ from threadlens.ingest.base import (
     link_problem,
     readers,
 )
+from threadlens.ingest.decoding import noticing
 from threadlens.ingest.merge import merge_with_conflicts
+from threadlens.limits import MAX_JSON_DEPTH
 from threadlens.memory import gc_paused
 from threadlens.model import Conflict, InputFile, Message, Problem, ReadResult
 
@@ -64,8 +66,9 @@ def read_inputs(
             hint="See 'threadlens formats'",
         )
     result = ReadResult()
-    with gc_paused():
+    with gc_paused(), noticing() as notices:
         _read_each(paths, format, strict, options, available, result)
+    result.problems.extend(notices)
     result.messages, result.conflicts = merge_with_conflicts(result.messages)
     result.problems.extend(conflict_problem(conflict) for conflict in result.conflicts)
     return result
@@ -139,6 +142,13 @@ def _read_one(reader: Reader, src: SourceFile, sink: Sink, *, named: bool) -> li
         if named:
             _check_named_format(reader, src, error.reason)
         raise
+    except RecursionError:  # JSON the parser accepts (up to its depth limit) but nested too deep to walk
+        raise InputError(
+            "the data is nested too deeply to read",
+            path=src.display,
+            expected=f"JSON nested at most a few hundred levels deep (the parser's limit is {MAX_JSON_DEPTH})",
+            hint="Check the file is the unmodified export",
+        ) from None
     if named and not messages and any(p.severity == "error" for p in sink.problems):
         _check_named_format(reader, src, sink.problems[0].reason)
     return messages

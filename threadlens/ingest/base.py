@@ -13,6 +13,7 @@ import importlib
 import json
 import os
 import pkgutil
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -21,15 +22,22 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from threadlens import limits
 from threadlens.errors import FormatError, InputError
+from threadlens.ingest.decoding import (
+    decode_text,
+    detect_encoding,
+    loads_json,
+    notice,
+    parse_json,
+    without_lone_surrogates,
+)
 from threadlens.io import file_sha256
 from threadlens.model import Message, Problem, Source
 from threadlens.timeparse import parse_time
 
-__all__ = ["file_sha256", "parse_time"]  # shared helpers, re-exported for the readers; they live in io, timeparse
+# shared helpers, re-exported for the readers; they live in io, timeparse and decoding
+__all__ = ["file_sha256", "loads_json", "parse_json", "parse_time"]
 
 
 class SourceFile:
@@ -86,15 +94,19 @@ class SourceFile:
             return handle.read(size)
 
     def head(self, size: int = 65536) -> str:
-        """The first characters as text (undecodable bytes replaced), for sniffing."""
-        return self.head_bytes(size).decode("utf-8-sig", errors="replace")
+        """The first characters as text in the file's encoding (undecodable bytes replaced), for sniffing."""
+        data = self.head_bytes(size)
+        codec, skip = detect_encoding(data)
+        return data[skip:].decode(codec, errors="replace")
 
     def first_line(self) -> str:
         """The first non-blank line, read to its end however long (a JSON line can hold a long text)."""
         size = 65536
+        if detect_encoding(self.head_bytes(4096))[0] != "UTF-8":
+            return next((line for line in newline_split(self.text) if line.strip()), "")
         while True:
             data = self.head_bytes(size)
-            lines = data.split(b"\n")
+            lines = re.split(rb"\r\n?|\n", data)
             complete = lines if len(data) < size else lines[:-1]
             line = next((item for item in complete if item.strip()), None)
             if line is not None or len(data) < size:
@@ -113,31 +125,8 @@ class SourceFile:
 
     @cached_property
     def text(self) -> str:
-        """The file decoded as UTF-8 (a BOM is allowed); anything else is a clear error."""
-        data = self.data
-        if not data.strip():
-            raise InputError("file is empty", path=self.display, hint="Export the data again")
-        if b"\0" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise InputError(
-                "file is binary, not text",
-                path=self.display,
-                expected="a UTF-8 text export (JSON, JSONL, CSV or JS)",
-                hint="Pass the export file itself, not a compressed or image file",
-            )
-        for bom, codec in ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-            if data.startswith(bom):
-                return data.decode(codec)
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            raise InputError(
-                f"byte 0x{data[error.start]:02x} at offset {error.start} is not UTF-8",
-                path=self.display,
-                position=f"line {line}",
-                expected="UTF-8 text",
-                hint="Re-save the file as UTF-8 (e.g. 'iconv -f latin1 -t utf-8')",
-            ) from None
+        """The file decoded (see :func:`decode_text`); anything undecodable is a clear error."""
+        return decode_text(self.data, self.display)
 
     def json(self, text: str | None = None) -> Any:
         """Parse the file (or ``text`` from it) as JSON with a clear error naming line and column."""
@@ -149,7 +138,7 @@ class SourceFile:
             if not line.strip():
                 continue
             try:
-                yield number, loads_json(line)
+                yield number, without_lone_surrogates(loads_json(line), self.display, f"line {number}", line)
             except json.JSONDecodeError as error:
                 yield (
                     number,
@@ -187,48 +176,83 @@ def newline_split(text: str) -> Iterator[str]:
     yield text[start:]
 
 
-def zip_members(archive: SourceFile, keep: Callable[[str], bool] | None = None) -> dict[str, SourceFile]:
-    """The members of a ZIP archive (those whose name ``keep`` accepts) as :class:`SourceFile` objects.
-
-    A member is expanded only when it is read, and checked as it is: over the member limit, past the
-    archive's total expansion limit (whatever its headers claim), or corrupt (a bad CRC, a size header that
-    lies), it is a clear :class:`InputError` naming the member.
-    """
+def _open_zip(archive: SourceFile) -> zipfile.ZipFile:
+    """The archive opened, or a clear :class:`InputError` when it is not a readable ZIP."""
     import io
 
     try:
-        zf = zipfile.ZipFile(io.BytesIO(archive.data))
+        return zipfile.ZipFile(io.BytesIO(archive.data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
         raise InputError(
             f"not a readable ZIP archive ({error})",
             path=archive.display,
             hint="Download the archive again; it may be truncated",
         ) from None
+
+
+def zip_names(archive: SourceFile) -> list[str]:
+    """The names of the files in a ZIP archive, without expanding any (a clear error when it is unreadable)."""
+    return [info.filename for info in _open_zip(archive).infolist() if not info.is_dir()]
+
+
+def zip_members(archive: SourceFile, keep: Callable[[str], bool] | None = None) -> dict[str, SourceFile]:
+    """The members of a ZIP archive (those whose name ``keep`` accepts) as :class:`SourceFile` objects.
+
+    With ``keep`` (the members a reader will read), sizes their headers declare over the archive's total
+    expansion limit are refused before anything is expanded. A member is expanded only when it is read, and
+    checked as it is: over the member limit, past the archive's total expansion limit, bigger than its header
+    says, or corrupt (a bad CRC), it is a clear :class:`InputError` naming the member. A name the archive
+    holds twice (only an altered archive does) is a notice, and every copy is a member: the later ones keyed
+    ``name~2``, ``name~3`` … (their ``path`` is the name itself).
+    """
+    zf = _open_zip(archive)
+    kept = [info for info in zf.infolist() if not info.is_dir() and (keep is None or keep(info.filename))]
+    declared = sum(info.file_size for info in kept)
+    if keep is not None and declared > limits.MAX_ZIP_EXPANDED_BYTES:
+        raise _over(
+            archive.display,
+            f"the archive's members to read declare {declared:,} bytes expanded, over the "
+            f"{limits.MAX_ZIP_EXPANDED_BYTES:,} byte limit on one archive",
+        )
     expanded = [0]
     members: dict[str, SourceFile] = {}
-    for info in zf.infolist():
-        if info.is_dir() or (keep is not None and not keep(info.filename)):
-            continue
-        display = f"{archive.display}!{info.filename}"
-        members[info.filename] = SourceFile(
-            info.filename, display=display, loader=_member_loader(zf, info, display, expanded)
-        )
+    copies: dict[str, int] = {}
+    for info in kept:
+        copies[info.filename] = copies.get(info.filename, 0) + 1
+        key = info.filename if copies[info.filename] == 1 else f"{info.filename}~{copies[info.filename]}"
+        display = f"{archive.display}!{key}"
+        members[key] = SourceFile(info.filename, display=display, loader=_member_loader(zf, info, display, expanded))
+    for name, count in copies.items():
+        if count > 1:
+            notice(
+                archive.display,
+                name,
+                f"the archive holds {count} members named {name} (ZIP tools show only the last): "
+                "an altered or badly made archive; every copy is read",
+            )
     return members
 
 
 def _member_loader(
     zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str, expanded: list[int]
 ) -> Callable[[], bytes]:
-    """A function expanding one member within the limits, adding what it expanded to ``expanded[0]``."""
+    """A function expanding one member within the limits, adding what it expanded to ``expanded[0]``.
+
+    No more than the size the header declares (and one byte to catch a header that lies) is ever expanded.
+    """
 
     def load() -> bytes:
         member_limit = limits.MAX_ZIP_MEMBER_BYTES
         if info.file_size > member_limit:
             raise _over(display, f"ZIP member is {info.file_size:,} bytes, over the {member_limit:,} byte limit")
-        allowed = min(member_limit, limits.MAX_ZIP_EXPANDED_BYTES - expanded[0])
+        if expanded[0] + info.file_size > limits.MAX_ZIP_EXPANDED_BYTES:
+            raise _over(
+                display,
+                f"the archive expands to more than {limits.MAX_ZIP_EXPANDED_BYTES:,} bytes (the limit on one archive)",
+            )
         try:
             with zf.open(info) as handle:
-                data = handle.read(allowed + 1)
+                data = handle.read(info.file_size + 1)
         except (
             zipfile.BadZipFile,
             zipfile.LargeZipFile,
@@ -244,14 +268,12 @@ def _member_loader(
                 path=display,
                 hint="The archive is damaged or was altered (its checksum or size does not match); download it again",
             ) from None
-        if len(data) > allowed:
-            if allowed < member_limit:
-                raise _over(
-                    display,
-                    f"the archive expands to more than {limits.MAX_ZIP_EXPANDED_BYTES:,} bytes "
-                    "(the limit on one archive)",
-                )
-            raise _over(display, f"ZIP member is over the {member_limit:,} byte limit")
+        if len(data) > info.file_size:
+            raise InputError(
+                f"ZIP member expands to more than the {info.file_size:,} bytes its header declares",
+                path=display,
+                hint="The archive is damaged or was altered; download it again",
+            )
         expanded[0] += len(data)
         return data
 
@@ -287,8 +309,12 @@ def folder_files(folder: Path) -> tuple[list[Path], list[Path]]:
 
 
 def is_inside(path: Path, root: Path) -> bool:
-    """Whether ``path``, with every link resolved, lies inside the resolved folder ``root``."""
-    target = path.resolve()
+    """Whether ``path``, with every link resolved, lies inside the resolved folder ``root`` (a link that loops
+    resolves nowhere, so it is not)."""
+    try:
+        target = path.resolve()
+    except (RuntimeError, OSError):
+        return False
     return target == root or root in target.parents
 
 
@@ -303,33 +329,18 @@ def link_problem(link: Path) -> Problem:
     )
 
 
-def loads_json(text: str) -> Any:
-    """``orjson.loads`` (fast), falling back to ``json.loads`` for what only it accepts (lone surrogates,
-    NaN); both raise ``json.JSONDecodeError``."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
-
-
-def parse_json(text: str, display: str) -> Any:
-    """``json.loads`` with an error that names the line and column, and says when the text was cut short."""
-    try:
-        return loads_json(text)
-    except json.JSONDecodeError as error:
-        truncated = error.pos >= len(text.rstrip()) - 1 or error.msg.startswith("Unterminated string")
-        raise InputError(
-            ("JSON ends early: the file looks truncated" if truncated else f"invalid JSON: {error.msg}"),
-            path=display,
-            position=f"line {error.lineno}, column {error.colno}",
-            expected="complete, valid JSON",
-            hint="Export or download the file again" if truncated else "Check the file is the unmodified export",
-        ) from None
+#: What reading a record of the wrong shape raises: a field missing, or holding another type than the reader
+#: expects (a number, list or null where an object or text belongs). Each reader rejects such a record.
+RECORD_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 
 
 def record_error(error: Exception) -> str:
-    """A readable reason for a record that failed with ``KeyError``, ``TypeError`` or ``ValueError``."""
-    return f"missing field {error}" if isinstance(error, KeyError) else str(error)
+    """A readable reason for a record that failed with one of :data:`RECORD_ERRORS`."""
+    if isinstance(error, KeyError):
+        return f"missing field {error}"
+    if isinstance(error, AttributeError | TypeError):
+        return f"a field holds a value of the wrong type ({error})"
+    return str(error)
 
 
 @dataclass
@@ -412,7 +423,7 @@ def detect_format(src: SourceFile) -> Reader:
     An empty, binary or non-UTF-8 file gets its own clear :class:`InputError` first.
     """
     if src.is_zip:
-        zip_members(src)  # an unreadable archive is its own clear error, not a sniffer's crash
+        zip_names(src)  # an unreadable archive is its own clear error, not a sniffer's crash
     elif not src.is_dir:
         _ = src.text
     for reader in sorted(readers().values(), key=lambda r: (r.priority, r.name)):
@@ -435,7 +446,7 @@ def _unrecognised(src: SourceFile) -> FormatError:
     if suffix in (".csv", ".tsv"):
         import csv
 
-        line = src.head(65536).split("\n", 1)[0]
+        line = next(iter(src.head(65536).splitlines()), "")
         found = [name.strip() for name in next(csv.reader([line], delimiter=max(",\t;", key=line.count)), [])]
     elif suffix in (".jsonl", ".ndjson"):
         try:

@@ -11,12 +11,11 @@ the thread's root post.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from threadlens.errors import InputError
-from threadlens.ingest.base import Sink, SourceFile, parse_time, record_error, register
+from threadlens.ingest.base import RECORD_ERRORS, Sink, SourceFile, loads_json, parse_time, record_error, register
 from threadlens.model import Message
 
 FORMAT = "bluesky"
@@ -61,7 +60,7 @@ def _documents(src: SourceFile, sink: Sink) -> Iterator[tuple[str, Any]]:
 
 def _is_json(text: str) -> bool:
     try:
-        json.loads(text)
+        loads_json(text)
     except ValueError:
         return False
     return True
@@ -81,7 +80,7 @@ def _read_item(src: SourceFile, sink: Sink, item: Any, position: str) -> Iterato
         sink.records += 1
         try:
             yield _post_message(src, item, position)
-        except (KeyError, TypeError, ValueError) as error:
+        except RECORD_ERRORS as error:
             sink.reject(src, position, record_error(error), expected="a post view with uri, author and record")
     else:
         sink.records += 1
@@ -126,7 +125,7 @@ def _read_thread(src: SourceFile, sink: Sink, root: Any, position: str) -> list[
         message = None
         try:
             message = _post_message(src, node["post"], f"{path}.post")
-        except (KeyError, TypeError, ValueError) as error:
+        except RECORD_ERRORS as error:
             sink.reject(src, f"{path}.post", record_error(error), expected="a post view with uri, author and record")
         else:
             if parent is not None and message.reply_to is None:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from threadlens.errors import InputError
-from threadlens.ingest.base import Sink, SourceFile, record_error, register
+from threadlens.ingest.base import RECORD_ERRORS, Sink, SourceFile, record_error, register
 from threadlens.ingest.reddit_common import author_key, is_deleted, submission_text
 from threadlens.ingest.rows import message_from_values
 from threadlens.model import Message
@@ -60,7 +60,7 @@ def read(src: SourceFile, sink: Sink) -> Iterator[Message]:
         try:
             values = _values(parsed, platform, corpus)
             yield message_from_values(values, platform=platform, source=utterances.source(position, FORMAT))
-        except (KeyError, TypeError, ValueError) as error:
+        except RECORD_ERRORS as error:
             sink.reject(utterances, position, record_error(error), expected="an utterance with id and speaker")
 
 

@@ -25,12 +25,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from threadlens.errors import InputError
-from threadlens.ingest.base import Sink, SourceFile, parse_time, record_error, register
+from threadlens.ingest.base import RECORD_ERRORS, Sink, SourceFile, parse_time, record_error, register, zip_members
 from threadlens.model import Message
 
 FORMAT = "mastodon"
 PLATFORM = "mastodon"
 OUTBOX = "outbox.json"
+ACTOR = "actor.json"
 _ACTOR_PATH = re.compile(r"^/(?:users/|@)([^/]+)/?$")
 _BLOCKS = frozenset({"p", "div", "blockquote", "li", "ul", "ol", "pre", "h1", "h2", "h3", "h4", "h5", "h6"})
 
@@ -118,17 +119,18 @@ def _has_outbox(src: SourceFile) -> bool:
 
 
 def _read_archive(src: SourceFile, sink: Sink) -> Iterator[Message]:
-    members = src.members()
-    if OUTBOX not in members:
+    members = src.members() if src.is_dir else zip_members(src, keep=lambda name: name in (OUTBOX, ACTOR))
+    outboxes = [member for key, member in members.items() if key == OUTBOX or key.startswith(f"{OUTBOX}~")]
+    if not outboxes:
         raise InputError(
             f"no {OUTBOX} at the top of this archive",
             path=src.display,
             expected="a Mastodon account archive (outbox.json and actor.json)",
             hint="Pass the archive downloaded from Preferences → Import and export → Request your archive",
         )
-    outbox = members[OUTBOX]
-    owner = members["actor.json"].json() if "actor.json" in members else None
-    yield from _read_outbox(outbox, outbox.json(), sink, owner=owner if isinstance(owner, dict) else None)
+    owner = members[ACTOR].json() if ACTOR in members else None
+    for outbox in outboxes:
+        yield from _read_outbox(outbox, outbox.json(), sink, owner=owner if isinstance(owner, dict) else None)
 
 
 def _read_outbox(
@@ -157,7 +159,7 @@ def _read_outbox(
             continue
         try:
             yield _note_message(src, note, position, owners)
-        except (KeyError, TypeError, ValueError) as error:
+        except RECORD_ERRORS as error:
             sink.reject(src, position, record_error(error), expected="a Note with id, published and attributedTo")
     _report_boosts(src, sink, boosts)
 
@@ -215,7 +217,7 @@ def _mention_handle(name: str, href: str | None) -> str:
 def _read_statuses(src: SourceFile, data: Any, sink: Sink) -> Iterator[Message]:
     located = _located_statuses(src, data)
     statuses = [status for _, status in located if isinstance(status, dict)]
-    uris = {str(s["id"]): s["uri"] for s in statuses if s.get("id") is not None and s.get("uri")}
+    uris = {str(s["id"]): s["uri"] for s in statuses if s.get("id") is not None and isinstance(s.get("uri"), str)}
     parents = _ParentResolver(uris, _local_uri_prefixes(statuses), _instance(statuses))
     boosts = 0
     edited: list[str] = []
@@ -229,7 +231,7 @@ def _read_statuses(src: SourceFile, data: Any, sink: Sink) -> Iterator[Message]:
             continue
         try:
             message = _status_message(src, status, position, parents)
-        except (KeyError, TypeError, ValueError) as error:
+        except RECORD_ERRORS as error:
             sink.reject(src, position, record_error(error), expected="a status with id, uri, created_at and account")
             continue
         if status.get("edited_at"):
@@ -278,7 +280,7 @@ def _is_local(status: dict[str, Any]) -> bool:
 
 def _instance(statuses: list[dict[str, Any]]) -> str | None:
     """The server that answered (``https://host``): where its local accounts' statuses live."""
-    return next((_origin(s["uri"]) for s in statuses if _is_local(s) and s.get("uri")), None)
+    return next((_origin(s["uri"]) for s in statuses if _is_local(s) and isinstance(s.get("uri"), str)), None)
 
 
 def _origin(uri: str) -> str:

@@ -11,11 +11,12 @@ nothing is allowed to win silently:
 - **Other texts** that differ from the current one become :class:`~threadlens.model.Revision`
   entries in ``edits``, each with the source it was read from, after the edits the records already
   carried (all de-duplicated, first seen first).
-- **Conflicts.** Records of one id from different files that name different authors, or carry
-  different texts that no record's own edit history explains, are a :class:`~threadlens.model.Conflict`:
-  no file can be trusted over another, so a later ``created_at`` does not decide (a forged copy one
-  second later must not replace the original); the first seen stays current, every other version
-  (with its author when that differs) is kept in ``edits``, and the conflict is returned to be reported.
+- **Conflicts.** Records of one id (from different files, or from two places in one file) that name
+  different authors, or carry different texts that no record's own edit history explains, are a
+  :class:`~threadlens.model.Conflict`: no file can be trusted over another, so a later ``created_at``
+  does not decide (a forged copy one second later must not replace the original); the first seen stays
+  current, every other version (with its author when that differs) is kept in ``edits``, and the
+  conflict is returned to be reported.
 - ``deleted`` if any source says deleted (the text is kept from a source that still had it);
   ``context_only`` only if every source saw it as context; ``mentions``, ``edited_from`` and
   ``sources`` are unions in first-seen order; ``missing_children`` is the largest count reported.
@@ -64,7 +65,7 @@ def merge_with_conflicts(messages: list[Message]) -> tuple[list[Message], list[C
 
 
 def find_conflict(records: list[Message]) -> Conflict | None:
-    """The conflict between records of one id read from different files, or None when they agree.
+    """The conflict between records of one id read from different files or places, or None when they agree.
 
     Records disagree on ``author`` when their author ids differ, and on ``text`` when their texts differ
     and neither text is a version another record's edit history already holds. An empty text (a deletion
@@ -75,7 +76,7 @@ def find_conflict(records: list[Message]) -> Conflict | None:
     involved: list = []
     for index, one in enumerate(records):
         for other in records[index + 1 :]:
-            if one.source is None or other.source is None or one.source.sha256 == other.source.sha256:
+            if one.source is None or other.source is None or one.source == other.source:
                 continue
             found = set()
             if one.author_id and other.author_id and one.author_id != other.author_id:

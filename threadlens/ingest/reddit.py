@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from threadlens.errors import InputError
-from threadlens.ingest.base import Sink, SourceFile, parse_time, record_error, register
+from threadlens.ingest.base import RECORD_ERRORS, Sink, SourceFile, parse_time, record_error, register
 from threadlens.ingest.reddit_common import author_key, is_deleted, submission_text
 from threadlens.model import Message
 
@@ -48,7 +48,7 @@ def read(src: SourceFile, sink: Sink) -> Iterator[Message]:
         data = thing.get("data") if isinstance(thing, dict) else None
         if kind == "more" and isinstance(data, dict) and data.get("parent_id"):
             parent = f"{PLATFORM}:{data['parent_id']}"
-            missing = len(data.get("children") or ()) or int(data.get("count") or 0) or 1
+            missing = _missing_count(data)
             if parent in first_by_id:
                 first_by_id[parent].missing_children += missing
             else:
@@ -60,7 +60,7 @@ def read(src: SourceFile, sink: Sink) -> Iterator[Message]:
             continue
         try:
             message = _message(src, kind, data, position)
-        except (KeyError, TypeError, ValueError) as error:
+        except RECORD_ERRORS as error:
             sink.reject(src, position, record_error(error), expected=f"a {kind} with name, author and created_utc")
             continue
         edited += bool(data.get("edited"))
@@ -119,9 +119,18 @@ def _listing(src: SourceFile, listing: Any, path: str) -> Iterator[tuple[str, An
 def _thing(src: SourceFile, thing: Any, path: str) -> Iterator[tuple[str, Any]]:
     """The thing, then its nested replies (a Listing, or "" when it has none)."""
     yield path, thing
-    replies = thing.get("data", {}).get("replies") if isinstance(thing, dict) else None
+    data = thing.get("data") if isinstance(thing, dict) else None
+    replies = data.get("replies") if isinstance(data, dict) else None
     if isinstance(replies, dict):
         yield from _listing(src, replies, f"{path}.data.replies")
+
+
+def _missing_count(more: dict[str, Any]) -> int:
+    """How many comments a ``more`` stub stands for: its children, else its count, else one."""
+    children, count = more.get("children"), more.get("count")
+    if isinstance(children, list) and children:
+        return len(children)
+    return count if isinstance(count, int) and not isinstance(count, bool) and count > 0 else 1
 
 
 def _message(src: SourceFile, kind: str, data: dict[str, Any], position: str) -> Message:

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from threadlens.errors import InputError
-from threadlens.ingest.base import Sink, SourceFile, record_error, register
+from threadlens.ingest.base import RECORD_ERRORS, Sink, SourceFile, loads_json, record_error, register
 from threadlens.ingest.rows import message_from_values
 from threadlens.limits import MAX_FILE_BYTES
 from threadlens.model import Message
@@ -68,7 +67,7 @@ def _row_message(src: SourceFile, sink: Sink, row: dict[str, Any], position: str
     """The message of one mapped row, or ``None`` after rejecting it with its position."""
     try:
         return message_from_values(row, platform=_platform(row, sink), source=src.source(position, format))
-    except (KeyError, TypeError, ValueError) as error:
+    except RECORD_ERRORS as error:
         sink.reject(src, position, record_error(error), expected="a row with id, author, a time and text")
         return None
 
@@ -81,7 +80,7 @@ def sniff_csv(src: SourceFile) -> bool:
     """
     if src.is_dir or src.path.suffix.lower() not in (".csv", ".tsv"):
         return False
-    first_line = src.head(4096).split("\n", 1)[0]
+    first_line = next(iter(src.head(4096).splitlines()), "")
     header = next(csv.reader([first_line], delimiter=_delimiter(first_line)), [])
     return {"id", "text"} <= {name.strip() for name in header}
 
@@ -178,7 +177,7 @@ def sniff_jsonl(src: SourceFile) -> bool:
     if src.is_dir or src.path.suffix.lower() not in (".jsonl", ".ndjson"):
         return False
     try:
-        record = json.loads(src.first_line())
+        record = loads_json(src.first_line())
     except ValueError:
         return False
     return isinstance(record, dict) and {"id", "text"} <= record.keys() and not _OTHER_SHAPES & record.keys()

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from threadlens.errors import InputError
-from threadlens.ingest.base import Sink, SourceFile, parse_time, record_error, register
+from threadlens.ingest.base import RECORD_ERRORS, Sink, SourceFile, parse_time, record_error, register
 from threadlens.ingest.x_common import (
     PLATFORM,
     add_once,
@@ -55,6 +55,7 @@ def sniff(src: SourceFile) -> bool:
 def read(src: SourceFile, sink: Sink) -> Iterator[Message]:
     """The statuses in the file, embedded quoted/retweeted statuses as context, retweets counted."""
     by_id: dict[str, Message] = {}
+    differing: list[Message] = []
     histories: dict[str, tuple[str, ...]] = {}
     counted: set[str] = set()
     retweets = 0
@@ -75,17 +76,18 @@ def read(src: SourceFile, sink: Sink) -> Iterator[Message]:
         try:
             message = _message(src, status, position, context)
             history = tuple(x_id(i) for i in (status.get("edit_history") or {}).get("edit_tweet_ids") or ())
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except RECORD_ERRORS as error:
             if first:
                 sink.reject(src, position, record_error(error), expected="a status with id_str, user and text")
             continue
-        add_once(by_id, message)
+        add_once(by_id, message, differing)
         if len(history) > 1:
             histories[message.id] = history
     if not statuses:
         sink.warn(src, "whole file", "the file holds no statuses (an empty response)")
     folded = fold_edits(list(by_id.values()), histories)
     yield from folded.messages
+    yield from differing
     report_incomplete_edits(src, sink, folded)
     warn_retweets(src, sink, retweets)
 

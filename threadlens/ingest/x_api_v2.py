@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from threadlens.errors import InputError
-from threadlens.ingest.base import Sink, SourceFile, parse_time, record_error, register
+from threadlens.ingest.base import RECORD_ERRORS, Sink, SourceFile, parse_time, record_error, register
 from threadlens.ingest.x_common import (
     PLATFORM,
     add_once,
@@ -85,6 +85,7 @@ class _Reader:
     def __init__(self, src: SourceFile, sink: Sink) -> None:
         self.src, self.sink = src, sink
         self.by_id: dict[str, Message] = {}
+        self.differing: list[Message] = []
         self.histories: dict[str, tuple[str, ...]] = {}
         self.usernames: dict[str, str] = {}
         self.ids_by_username: dict[str, str] = {}
@@ -118,18 +119,24 @@ class _Reader:
         self.tweet_items += 1
         includes = page.get("includes") if isinstance(page.get("includes"), dict) else {}
         self.users(includes.get("users") or ())
-        for index, error in enumerate(page.get("errors") or ()):
+        errors = page.get("errors") or []
+        for index, error in enumerate(errors if isinstance(errors, list) else [errors]):
             self.sink.warn(self.src, f"{path}.errors[{index}]", _error_text(error))
         where = f"{path}.data" if isinstance(data, dict) else None
         for index, tweet in enumerate(tweets):
             self.tweet(tweet, where or f"{path}.data[{index}]", context=False)
-        for index, tweet in enumerate(includes.get("tweets") or ()):
+        context = includes.get("tweets") or []
+        for index, tweet in enumerate(context if isinstance(context, list) else [context]):
             self.tweet(tweet, f"{path}.includes.tweets[{index}]", context=True)
 
     def users(self, users: Any) -> None:
         """Remember the usernames of these user objects (and their ids, for mentions without one)."""
-        for user in users:
-            if isinstance(user, dict) and (user_id := user.get("id")) and (username := user.get("username")):
+        for user in users if isinstance(users, list | tuple) else ():
+            if (
+                isinstance(user, dict)
+                and (user_id := user.get("id"))
+                and isinstance(username := user.get("username"), str)
+            ):
                 key = str(user_id)
                 self.usernames[key] = username
                 self.ids_by_username[username.lower()] = key
@@ -144,8 +151,21 @@ class _Reader:
             self.sink.reject(self.src, position, "not a tweet object", expected="a JSON object with id and text")
             return
         links: dict[str, str] = {}
-        for index, reference in enumerate(tweet.get("referenced_tweets") or ()):
+        references = tweet.get("referenced_tweets") or []
+        if not isinstance(references, list):
+            if first:
+                self.sink.reject(
+                    self.src, position, "referenced_tweets is not a list", expected="a tweet with id and text"
+                )
+                self.not_messages.add(str(key))
+            return
+        for index, reference in enumerate(references):
             if not isinstance(reference, dict):
+                self.sink.warn(
+                    self.src,
+                    f"{position}.referenced_tweets[{index}]",
+                    f"a reference that is not an object (a JSON {type(reference).__name__}); the link it held is lost",
+                )
                 continue
             links[reference.get("type")] = reference.get("id")
             if "text" in reference:
@@ -160,12 +180,12 @@ class _Reader:
             history = tweet.get("edit_history_tweet_ids")
             if history and len(history) > 1:
                 self.histories[message.id] = tuple(x_id(version) for version in history)
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except RECORD_ERRORS as error:
             if first:
                 self.sink.reject(self.src, position, record_error(error), expected="a tweet with id and text")
                 self.not_messages.add(str(key))
             return
-        add_once(self.by_id, message)
+        add_once(self.by_id, message, self.differing)
 
     def message(self, tweet: dict[str, Any], links: dict[str, Any], position: str, context: bool) -> Message:
         """The message of one tweet; ``links`` maps each reference type to the id referenced."""
@@ -228,7 +248,7 @@ class _Reader:
                 f"{self.incomplete} tweet(s) have no author_id or created_at "
                 "(ask for tweet.fields=author_id,created_at); kept without them",
             )
-        return folded.messages
+        return folded.messages + self.differing
 
 
 def _describe(value: Any, *, page: bool = False) -> str:

@@ -35,7 +35,17 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from threadlens.errors import InputError
-from threadlens.ingest.base import Sink, SourceFile, parse_json, parse_time, record_error, register, zip_members
+from threadlens.ingest.base import (
+    RECORD_ERRORS,
+    Sink,
+    SourceFile,
+    parse_json,
+    parse_time,
+    record_error,
+    register,
+    zip_members,
+    zip_names,
+)
 from threadlens.ingest.x_common import (
     PLATFORM,
     add_once,
@@ -84,7 +94,7 @@ def sniff(src: SourceFile) -> bool:
     if src.is_dir:
         return _is_data_folder(src.path / "data") or _is_data_folder(src.path)
     if src.is_zip:
-        return any(_TWEETS.match(PurePosixPath(name).name) for name in _zip_names(src))
+        return any(_TWEETS.match(PurePosixPath(name).name) for name in zip_names(src))
     return bool(_ASSIGNMENT.match(src.head(512)))
 
 
@@ -113,10 +123,6 @@ def _is_data_folder(folder: Path) -> bool:
     return bool(names & {ACCOUNT, MANIFEST}) and any(_TWEETS.match(name) for name in names)
 
 
-def _zip_names(src: SourceFile) -> list[str]:
-    return list(zip_members(src))
-
-
 def _zip_data_members(src: SourceFile) -> dict[str, SourceFile]:
     """The archive's data files (tweets, deleted tweets, notes, account, manifest), not its media."""
     return zip_members(src, keep=lambda name: _role(PurePosixPath(name).name) is not None)
@@ -139,10 +145,11 @@ def _part(name: str) -> int:
 
 
 def _classify(files: Mapping[str, SourceFile]) -> _Archive:
-    """Sort the files of a folder or ZIP into the archive's roles, parts in order."""
+    """Sort the files of a folder or ZIP into the archive's roles, parts in order (by each file's own name: a ZIP
+    member's key differs from it when the archive holds the name twice)."""
     archive = _Archive()
-    for name in sorted(files, key=lambda n: (PurePosixPath(n).parent.as_posix(), _part(n), n)):
-        role = _role(PurePosixPath(name).name)
+    for name in sorted(files, key=lambda n: (PurePosixPath(n).parent.as_posix(), _part(files[n].path.name), n)):
+        role = _role(files[name].path.name)
         if role in ("tweets", "deleted", "notes"):
             getattr(archive, role).append(files[name])
         elif role is not None and getattr(archive, role) is None:
@@ -211,6 +218,7 @@ def _read_archive(top: SourceFile, archive: _Archive, sink: Sink) -> Iterator[Me
         )
     notes = _Notes(archive.notes, top, sink)
     by_id: dict[str, Message] = {}
+    differing: list[Message] = []
     histories: dict[str, tuple[str, ...]] = {}
     retweets = 0
     for src, deleted, position, entry in entries:
@@ -223,18 +231,19 @@ def _read_archive(top: SourceFile, archive: _Archive, sink: Sink) -> Iterator[Me
         try:
             message = _message(src, position, tweet, owner, notes)
             history = _edit_history(tweet)
-        except (KeyError, TypeError, ValueError) as error:
+        except RECORD_ERRORS as error:
             sink.reject(src, position, record_error(error), expected="a tweet with id_str, created_at and full_text")
             continue
         message.deleted = deleted
         if message.id in by_id and deleted:
             by_id[message.id].deleted = True
-        add_once(by_id, message)
+        add_once(by_id, message, differing)
         if len(history) > 1:
             histories[message.id] = history
         retweets += message.text.startswith("RT @")
     folded = fold_edits(list(by_id.values()), histories)
     yield from folded.messages
+    yield from differing
     report_incomplete_edits(top, sink, folded)
     notes.report_unmatched()
     if retweets:
@@ -296,29 +305,38 @@ def _edit_history(tweet: dict[str, Any]) -> tuple[str, ...]:
 
 
 def _owner(archive: _Archive) -> _Owner | None:
-    """The owner from ``account.js``, else ``manifest.js``."""
+    """The owner from ``account.js``, else ``manifest.js`` (None when neither names a usable account id)."""
     if archive.account is not None:
         entries = load_data_file(archive.account)
-        account = entries[0].get("account") if isinstance(entries, list) and entries else None
-        if isinstance(account, dict) and account.get("accountId"):
-            return _Owner(x_id(account["accountId"]), account.get("username") or "")
+        first = entries[0] if isinstance(entries, list) and entries else None
+        account = first.get("account") if isinstance(first, dict) else None
+        if isinstance(account, dict) and (owner := _owner_of(account.get("accountId"), account.get("username"))):
+            return owner
     if archive.manifest is not None:
         config = load_data_file(archive.manifest)
         user = config.get("userInfo") if isinstance(config, dict) else None
-        if isinstance(user, dict) and user.get("accountId"):
-            return _Owner(x_id(user["accountId"]), user.get("userName") or "")
+        if isinstance(user, dict) and (owner := _owner_of(user.get("accountId"), user.get("userName"))):
+            return owner
     return None
+
+
+def _owner_of(account_id: Any, handle: Any) -> _Owner | None:
+    """The owner with this id and handle, or None when the id is not an X id."""
+    try:
+        return _Owner(x_id(account_id), handle if isinstance(handle, str) else "")
+    except ValueError:
+        return None
 
 
 def _owner_from_self_replies(tweets: list[dict[str, Any]]) -> _Owner | None:
     """The owner as the author replied to by a reply to one of the archive's own tweets."""
-    own = {tweet.get("id_str") for tweet in tweets}
+    own = {tweet.get("id_str") for tweet in tweets if isinstance(tweet.get("id_str"), str)}
     for tweet in tweets:
-        if tweet.get("in_reply_to_status_id_str") in own and tweet.get("in_reply_to_user_id_str"):
-            try:
-                return _Owner(x_id(tweet["in_reply_to_user_id_str"]), tweet.get("in_reply_to_screen_name") or "")
-            except ValueError:
-                continue
+        parent = tweet.get("in_reply_to_status_id_str")
+        if isinstance(parent, str) and parent in own and tweet.get("in_reply_to_user_id_str"):
+            owner = _owner_of(tweet["in_reply_to_user_id_str"], tweet.get("in_reply_to_screen_name"))
+            if owner is not None:
+                return owner
     return None
 
 
@@ -337,7 +355,9 @@ class _Notes:
                 try:
                     created = parse_time(note["createdAt"]).replace(microsecond=0)
                     note_id = bare_id(note["noteTweetId"])
-                except (KeyError, TypeError, ValueError) as error:
+                    if not isinstance(note.get("core") or {}, dict) or not isinstance(_core_text(note), str):
+                        raise ValueError("core.text is not text")
+                except RECORD_ERRORS as error:
                     sink.reject(
                         src,
                         f"$[{index}]",
@@ -358,7 +378,7 @@ class _Notes:
                 candidate
                 for offset in (-1, 0, 1)
                 for candidate in self.by_second.get(created_at + timedelta(seconds=offset), ())
-                if _comparable((candidate.get("core") or {}).get("text") or "").startswith(start)
+                if _comparable(_core_text(candidate)).startswith(start)
             ]
             if len(candidates) != 1:
                 return None
@@ -374,6 +394,11 @@ class _Notes:
                 "whole file",
                 f"{len(self.unmatched)} long-post text(s) in note-tweet.js matched no tweet (first: {first})",
             )
+
+
+def _core_text(note: dict[str, Any]) -> Any:
+    """The whole text of a long post (``core.text``; empty when absent)."""
+    return (note.get("core") or {}).get("text") or ""
 
 
 def _comparable(text: str) -> str:

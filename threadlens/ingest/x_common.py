@@ -16,14 +16,13 @@ the older ones as its ``edits``.
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from threadlens.errors import InputError
-from threadlens.ingest.base import Sink, SourceFile
+from threadlens.ingest.base import Sink, SourceFile, loads_json
 from threadlens.model import Message, Revision
 
 PLATFORM = "x"
@@ -135,7 +134,7 @@ def json_documents(src: SourceFile, sink: Sink, *, expected: str) -> Iterator[tu
     several = end >= 0 and _NOT_SPACE.search(text, end) is not None
     if several:
         try:
-            json.loads(text[begin.start() : end])
+            loads_json(text[begin.start() : end])
         except ValueError:
             several = False
     if not several:
@@ -238,14 +237,22 @@ def report_incomplete_edits(src: SourceFile, sink: Sink, folded: Folded) -> None
         )
 
 
-def add_once(by_id: dict[str, Message], message: Message) -> None:
+def add_once(by_id: dict[str, Message], message: Message, differing: list[Message]) -> None:
     """Add ``message`` to ``by_id``. A repeat only adds its sources, except that a tweet read as itself
-    replaces a copy seen as context (keeping that copy's sources after its own)."""
+    replaces a copy seen as context (keeping that copy's sources after its own), and a repeat with another
+    author or text goes to ``differing``: both are kept, and the merge reports them as a conflict."""
     seen = by_id.get(message.id)
     if seen is None:
         by_id[message.id] = message
     elif seen.context_only and not message.context_only:
         message.sources = message.sources + seen.sources
         by_id[message.id] = message
+    elif seen.context_only == message.context_only and _disagree(seen, message):
+        differing.append(message)
     else:
         seen.sources = seen.sources + message.sources
+
+
+def _disagree(one: Message, other: Message) -> bool:
+    """Whether two records of one tweet name different authors or hold different texts."""
+    return one.author_id != other.author_id or bool(one.text and other.text and one.text != other.text)
