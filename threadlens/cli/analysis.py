@@ -51,6 +51,9 @@ def analyse(
     no_html: Annotated[bool, typer.Option("--no-html", help="Do not write report.html.")] = False,
     no_pdf: Annotated[bool, typer.Option("--no-pdf", help="Do not write timeline.pdf.")] = False,
     wide: WideOption = False,
+    every: Annotated[
+        bool, typer.Option("--all", help="List every conversation, not only those with findings.")
+    ] = False,
     review: ReviewOption = None,
 ) -> None:
     """Who escalated first, and the provocation → reaction → accusation chains, with every message scored.
@@ -77,7 +80,7 @@ def analyse(
         review=review,
     )
     _scope_notes(case.consent)
-    console.print(findings_table(case, width=console.width, wide=wide))
+    console.print(findings_table(case, width=console.width, wide=wide, every=every))
     for line in chain_lines(case, wide=wide):
         console.print(line)
     console.print(f"wrote {', '.join(sorted(p.name for p in out.iterdir() if p.is_file()))} in {out}", highlight=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich import box
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -15,6 +16,7 @@ from threadlens.report.view import author_names
 WIDE_FROM = 100  # terminal columns from which every column is shown
 ID_KEEP = 6  # characters kept at each end of a long id
 NARROW_NOTE = "ids and times shortened to fit; --wide shows them whole"
+REASON_CHARS = 28  # characters of an inconclusive reason's words in the table; the reports say it whole
 
 
 def short_id(value: str, wide: bool) -> str:
@@ -72,21 +74,27 @@ def conversations_table(summaries: list[dict], *, width: int, wide: bool) -> Tab
     return table
 
 
-def findings_table(case: Case, *, width: int, wide: bool) -> Table:
-    """``analyse``'s table: per conversation, who escalated first, when, at what level, chains, doubts."""
+def findings_table(case: Case, *, width: int, wide: bool, every: bool = False) -> RenderableType:
+    """``analyse``'s table: per conversation with findings (a first escalation or a chain), who escalated first,
+    when, at what level, chains and doubts in a few words (under ``WIDE_FROM`` columns, numbered under the table);
+    the rest counted in the caption (``every``: listed too, after them)."""
     narrow = width < WIDE_FROM and not wide
     names = author_names(case)
     table = _table(
         "conversation",
-        "messages",
+        "msgs" if narrow else "messages",
         "first escalation",
         "level",
         "chains",
-        "inconclusive",
+        "doubts" if narrow else "inconclusive",
         narrow=narrow,
         folding=("first escalation", "inconclusive"),
     )
-    for item in case.findings.conversations:
+    table.columns[2].min_width = len("alice at 2026-03-03 13:20") if narrow else None  # one line where it can
+    footnotes: list[Text] = []
+    found = [item for item in case.findings.conversations if item.first_escalation is not None or item.chains]
+    rest = [item for item in case.findings.conversations if item not in found]
+    for item in found + rest if every else found:
         first = item.first_escalation
         where = f" ({short_id(first.message_id, wide)})" if first and not narrow else ""
         escalation = (
@@ -94,17 +102,38 @@ def findings_table(case: Case, *, width: int, wide: bool) -> Table:
             if first
             else "none"
         )
+        doubts = "; ".join(brief_reason(reason, wide) for reason in item.inconclusive_reasons)
+        if doubts and narrow:  # under the table, where the line is long enough to read
+            footnotes.append(Text(f"[{len(footnotes) + 1}] {short_id(item.conversation_id, wide)}: {doubts}"))
+            doubts = f"[{len(footnotes)}]"
         table.add_row(
             Text(short_id(item.conversation_id, wide)),
             str(item.completeness.messages),
             Text(escalation),
-            f"{first.level} ({first.margin:+.2f})" if first else "",
+            (f"{first.level} {first.margin:+.2f}" if narrow else f"{first.level} ({first.margin:+.2f})")
+            if first
+            else "",
             str(len(item.chains)),
-            Text("; ".join(item.inconclusive_reasons) or "no"),
+            Text(doubts or "no"),
         )
-    if narrow:
-        table.caption = NARROW_NOTE
-    return table
+    notes = [NARROW_NOTE] if narrow else []
+    if rest and not every:
+        doubtful = sum(item.inconclusive for item in rest)
+        notes.insert(0, f"{len(rest):,} more without findings ({doubtful:,} inconclusive): --all lists them")
+    table.caption = "\n".join(notes) or None
+    return Group(table, *footnotes) if footnotes else table
+
+
+def brief_reason(reason: str, wide: bool) -> str:
+    """Why a finding is inconclusive in a few words, the messages it names by short id (``wide``: as written); the
+    reports give it whole."""
+    if wide:
+        return reason
+    what, _, ids = reason.partition(": ")
+    words = what if len(what) <= REASON_CHARS else what[: REASON_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    named = [short_id(key, wide) for key in ids.split(", ")] if ids else []
+    more = f", +{len(named) - 1}" if len(named) > 1 else ""
+    return f"{words} ({named[0]}{more})" if named else words
 
 
 def chain_lines(case: Case, *, wide: bool) -> list[Text]:
