@@ -30,7 +30,7 @@ LAYERS = (
     ("threadlens.ingest", "threadlens.scope", "threadlens.privacy"),
     ("threadlens.thread",),
     ("threadlens.scoring",),
-    ("threadlens.analysis",),
+    ("threadlens.analysis", "threadlens.review"),
     ("threadlens.report",),
     ("threadlens.pipeline", "threadlens.batch", "threadlens.retention", "threadlens.fetch", "threadlens.intake"),
     ("threadlens.cli", "threadlens.__main__", "threadlens"),  # the package's own __init__ gathers the public API

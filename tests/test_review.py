@@ -170,3 +170,26 @@ def test_the_sample_case_round_trip_in_python(tmp_path):
     conversation = next(c for c in reviewed.findings.conversations if first.message_id in c.message_ids)
     assert conversation.first_escalation is None or conversation.first_escalation.message_id != first.message_id
     assert conversation.changed_by_review
+
+
+def test_readings_to_check_come_first_in_the_terminal_and_on_the_pdfs_first_page(case_files, tmp_path):
+    from pypdf import PdfReader
+
+    thread, _ = case_files
+    out = tmp_path / "out"
+    result = run_cli("analyse", str(thread), "--allow-unconsented", "--out", str(out), "--no-html")
+    assert result.returncode == 0, result.stderr
+    document = json.loads((out / "findings.json").read_text())
+    sentences = [r["sentence"] for r in document["conversations"][0]["readings_to_check"]]
+    assert 1 <= len(sentences) <= 3
+    assert all(
+        set(r) >= {"message_id", "level_now", "accuses_now", "if_read_as", "sentence"}
+        for r in document["conversations"][0]["readings_to_check"]
+    )
+    assert document["conversations"][0]["stands_however_read"] is False
+    output = " ".join(result.stdout.split())
+    assert output.startswith("Readings to check")
+    assert " ".join(sentences[0].split()) in output
+    first_page = " ".join(PdfReader(out / "timeline.pdf").pages[0].extract_text().split())
+    assert "Readings to check" in first_page
+    assert sentences[0][:60] in first_page

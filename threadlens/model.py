@@ -212,6 +212,8 @@ class Score:
     reason: str = ""  # why the message has its level, in words: the kind of hostility found and where
     spans: tuple[tuple[int, int], ...] = ()  # the highlighted phrases: character ranges into the text
     replaces: Score | None = None  # a panel's reading keeps the scorer's own reading here
+    read: bool = True  # False: in a language the scorer does not read (level 0; listed for the panel to read)
+    language: str = ""  # the text's language (ISO 639-1), where the scorer decided it
 
     @property
     def level_name(self) -> str:

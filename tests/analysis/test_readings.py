@@ -52,12 +52,13 @@ def test_the_readings_listed_are_exactly_the_single_readings_that_change_a_findi
     before = outcome(thread, definition)
     for key in thread.judged():
         current = thread.scores[key]
-        alternatives = [(current.level, not current.accusation)]
+        alternatives = [(thread.level(key), not current.accusation)]
         if open_to_doubt(thread, key, rules):
             alternatives.append((0 if thread.level(key) >= rules.threshold else rules.threshold, current.accusation))
         for level, accuses in alternatives:
             panel = replace(current, level=level, accusation=accuses, scorer=PANEL_SCORER)
-            changed = outcome(thread.reread(key, panel), definition) != before
+            reread = ScoredThread(graph, {**thread.scores, key: panel}, load_context_rules(definition))
+            changed = outcome(reread, definition) != before
             assert ((key, level, accuses) in listed) == changed, (key, level, accuses)
     for readings, stands in found.values():
         assert stands == (not readings)

@@ -109,7 +109,8 @@ def test_hostile_payloads_stay_text(opened):
                 page.evaluate(f"Plotly.Fx.hover('{figure}', [{{curveNumber: {trace}, pointNumber: {point}}}])")
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.evaluate('document.querySelectorAll(\'img[src="x"], a[href^="javascript"]\').length') == 0
-    assert page.evaluate("document.scripts.length") == 3  # the figures' JSON, plotly.js and the page's own
+    # the figures' and the review form's JSON, plotly.js, the page's own script and the review form's
+    assert page.evaluate("document.scripts.length") == 5
     body = page.inner_text("body")
     assert "<script>window.__pwned=1</script>" in body
     assert '<img src=x onerror="window.__pwned=1">' in body

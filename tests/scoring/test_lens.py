@@ -58,7 +58,7 @@ def test_context_rules(scores):
     assert reported.accusation and not reported.hostile
     assert any(e.name == "quoted or reported, so not counted" and e.contribution < 0 for e in reported.evidence)
     assert threat.level == 4 and "threat" in threat.categories
-    assert any(e.name == "threat in the first person" for e in threat.evidence)
+    assert any(e.name == "threat of harm to a person or group" for e in threat.evidence)
     assert not negated.hostile and any(e.name == "negated, so not counted" for e in negated.evidence)
     assert not identity.hostile and identity.level <= 1
     assert swearing.categories == ("profanity",) and swearing.level <= 1

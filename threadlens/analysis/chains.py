@@ -17,7 +17,7 @@ Quote links join conversations, so a chain may cross them (``cross_conversation`
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from itertools import pairwise
 
 from threadlens.analysis.rules import Rules
@@ -40,10 +40,17 @@ def find_reactions(thread: ScoredThread, events: list[Escalation], rules: Rules)
     return reactions
 
 
-def reacts_to(thread: ScoredThread, key: str, escalations: Collection[str], rules: Rules) -> str | None:
-    """The escalation (among ``escalations``) that message ``key`` reacts to, if it is a reaction."""
-    score = thread.scores.get(key)
-    if score is None or score.level < rules.reaction_threshold:
+def reacts_to(
+    thread: ScoredThread,
+    key: str,
+    escalations: Collection[str],
+    rules: Rules,
+    level: Callable[[str], int | None] | None = None,
+) -> str | None:
+    """The escalation (among ``escalations``) that message ``key`` reacts to, if it is a reaction. ``level`` gives
+    each message's own level, as scored (None: unknown content); by default, the thread's scores."""
+    own = level(key) if level is not None else thread.scores[key].level if key in thread.scores else None
+    if own is None or own < rules.reaction_threshold:
         return None
     author = thread.message(key).author_id
     quoted = thread.linked(key, "quote")
@@ -61,7 +68,7 @@ def find_chains(thread: ScoredThread, reactions: dict[str, str], rules: Rules) -
     chains = []
     for reaction, provocation in reactions.items():
         accusation = next(
-            (key for key, spans in accusations.items() if _accuses(thread, key, spans, reaction, provocation, rules)),
+            (key for key, spans in accusations.items() if accuses(thread, key, spans, reaction, provocation, rules)),
             None,
         )
         if accusation is not None:
@@ -69,22 +76,23 @@ def find_chains(thread: ScoredThread, reactions: dict[str, str], rules: Rules) -
     return sorted(chains, key=lambda chain: (thread.order_key(chain.provocation), thread.order_key(chain.reaction)))
 
 
-def _accuses(thread: ScoredThread, key: str, spans: list[str], reaction: str, provocation: str, rules: Rules) -> bool:
-    """Whether message ``key`` (with quoted words ``spans``) accuses the reactor, by an accuser the rules allow."""
+def accuses(thread: ScoredThread, key: str, spans: list[str], reaction: str, provocation: str, rules: Rules) -> bool:
+    """Whether message ``key`` (with quoted words ``spans``), read as accusing, accuses the reactor of ``reaction``
+    (which reacts to ``provocation``), by an accuser the rules allow. It reads the thread's structure and texts only,
+    never the scores."""
     reactor = thread.message(reaction).author_id
     accuser = thread.message(key).author_id
     if accuser == reactor or thread.order_key(key) <= thread.order_key(reaction):
         return False
-    if _defends(thread.message(key).text, rules.defence_phrases):
-        return False
     if accuser != thread.message(provocation).author_id and not rules.third_party:
         return False
-    return (
+    linked = (
         thread.hops_below(reaction, key, rules.accusation_hops) is not None
         or thread.linked(key, "quote") == reaction
         or reactor in thread.message(key).mentions
         or (bool(spans) and any(span in f" {_normalise(thread.message(reaction).text)} " for span in spans))
     )
+    return linked and not _defends(thread.message(key).text, rules.defence_phrases)
 
 
 def _defends(text: str, phrases: tuple[str, ...]) -> bool:

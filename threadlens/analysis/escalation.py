@@ -10,6 +10,7 @@ event by time, with reply order (a parent before its reply) breaking ties.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from threadlens.analysis.context import ContextReading
 from threadlens.analysis.rules import Rules
@@ -52,17 +53,22 @@ def escalation_events(thread: ScoredThread, rules: Rules) -> list[Escalation]:
     return events
 
 
-def escalation_rise(thread: ScoredThread, rules: Rules, key: str) -> tuple[int, int, list[str]] | None:
+def escalation_rise(
+    thread: ScoredThread, rules: Rules, key: str, level: Callable[[str], int | None] | None = None
+) -> tuple[int, int, list[str]] | None:
     """How judged message ``key`` escalates: the level of its context (the message it responds to and the
-    branch's recent context), its step above it and the context whose content is unknown; None when it does not."""
-    level = thread.level(key)
-    if level is None or level < rules.threshold:
+    branch's recent context), its step above it and the context whose content is unknown; None when it does not.
+    ``level`` gives each message's level (None: unknown content); by default, as the thread reads it."""
+    level = level or thread.level
+    own = level(key)
+    if own is None or own < rules.threshold:
         return None
     quoted = thread.linked(key, "quote")
     context = [*thread.ancestors(key, 1 + rules.context_hops), *([quoted] if quoted else [])]
-    unknown = [node for node in context if thread.is_unknown(node)]
-    baseline = max((rules.unknown_level if node in unknown else thread.level(node) for node in context), default=0)
-    step = level - baseline
+    levels = [level(node) for node in context]
+    unknown = [node for node, found in zip(context, levels, strict=True) if found is None]
+    baseline = max((rules.unknown_level if found is None else found for found in levels), default=0)
+    step = own - baseline
     return None if step < rules.min_step else (baseline, step, unknown)
 
 

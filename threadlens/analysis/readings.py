@@ -19,9 +19,10 @@ nothing but names. A reading a panel has already given is final and never listed
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from threadlens.analysis.chains import find_chains, reacts_to
+from threadlens.analysis.chains import accuses, quoted_spans, reacts_to
 from threadlens.analysis.escalation import escalation_rise
 from threadlens.analysis.rules import Rules
 from threadlens.analysis.structure import ScoredThread
@@ -63,11 +64,14 @@ def message_numbers(graph: ThreadGraph) -> dict[str, int]:
 
 
 def open_to_doubt(thread: ScoredThread, key: str, rules: Rules) -> bool:
-    """Whether the level of judged message ``key`` is open to doubt: read hostile, or below the line but close
-    to it (``doubtful_from``), with a kind of hostility found (robust), or answered by a hostile message."""
+    """Whether the level of message ``key`` is open to doubt: not read at all (another language), read hostile, or
+    below the line but close to it (``doubtful_from``), with a kind of hostility found (robust), or answered by a
+    hostile message."""
     score = thread.scores[key]
     if score.scorer == PANEL_SCORER:
         return False
+    if not score.read:
+        return True
     level = thread.level(key) or 0
     if level >= rules.threshold or level >= ROBUST or score.value >= rules.doubtful_from:
         return True
@@ -82,7 +86,7 @@ def readings_to_check(
     ``most_shown``; whether its findings stand however any one message is read)."""
     base = _Base(thread, rules, events, reactions, chains)
     found: dict[str, list[_Change]] = defaultdict(list)
-    for key in thread.judged():
+    for key in [*thread.judged(), *thread.unread()]:
         for alternative in base.alternatives(key):
             for conversation, change in base.changes(alternative).items():
                 change.priority = base.priority(change)
@@ -123,7 +127,14 @@ class _Base:
         self.made_of = firsts | {key for triple in self.chains for key in triple} | set(reactions)
         self.answered = {thread.linked(key, "reply") or thread.linked(key, "quote") for key in firsts}
         self.answering = {a for key in self.made_of for kind in ("reply", "quote") for a in thread.answers(key, kind)}
-        self.earliest_reaction = min((thread.order_key(key) for key in reactions), default=None)
+        self._accusing_cache: dict[tuple[str, str, str], bool] = {}
+        self._quoted: dict[str, list[str]] = {}
+        self._spanned: set[str] | None = None
+        self._links: dict[str, set[str]] = {}
+        self._mentioning: dict[str, set[str]] = {}  # author → the messages that @mention them
+        self.could_accuse = self._could_accuse()
+        self.accusing = [key for key in thread.judged() if thread.scores[key].accusation]  # earliest first
+        self.accusation_of = {reaction: accusation for _, reaction, accusation in self.chains}
 
     def alternatives(self, key: str) -> list[_Alternative]:
         """``key`` read the other way, where that reading is open to doubt: across the hostile line, and as (not)
@@ -132,25 +143,34 @@ class _Base:
         score = thread.scores[key]
         if score.scorer == PANEL_SCORER:
             return []
+        if not score.read:
+            return [_Alternative(key, rules.threshold, score.accusation, "hostile")]
         found = []
         if open_to_doubt(thread, key, rules):
             hostile = (thread.level(key) or 0) >= rules.threshold
             level, read_as = (0, "not hostile") if hostile else (rules.threshold, "hostile")
             found.append(_Alternative(key, level, score.accusation, read_as))
+        level = thread.level(key) or 0  # a panel that reads it as (not) accusing keeps its level as read
         if score.accusation:
-            found.append(_Alternative(key, score.level, False, "not accusing"))
-        elif self.earliest_reaction is not None and thread.order_key(key) > self.earliest_reaction:
-            found.append(_Alternative(key, score.level, True, "accusing"))
+            found.append(_Alternative(key, level, False, "not accusing"))
+        elif key in self.could_accuse:
+            found.append(_Alternative(key, level, True, "accusing"))
         return found
 
     def changes(self, alternative: _Alternative) -> dict[str, _Change]:
         """Conversation id → what reading ``alternative`` changes there (only the conversations it changes)."""
         thread, rules, key = self.thread, self.rules, alternative.message_id
         old = thread.scores[key]
-        panel = replace(old, level=alternative.level, accusation=alternative.accuses, scorer=PANEL_SCORER)
-        other = thread.reread(key, panel)
-        reach = {node for node in (key, *self._below(key, 1 + rules.context_hops)) if not thread.is_unknown(node)}
-        escalations = (self.escalations - reach) | {n for n in reach if escalation_rise(other, rules, n) is not None}
+
+        def level(node: str) -> int | None:  # as the analysis reads it, with ``key`` read the other way
+            return alternative.level if node == key else thread.level(node)
+
+        def scored(node: str) -> int | None:  # as scored, with ``key`` read the other way
+            return alternative.level if node == key else None if thread.is_unknown(node) else thread.scores[node].level
+
+        reach = {node for node in (key, *self._below(key, 1 + rules.context_hops)) if level(node) is not None}
+        rising = {node for node in reach if escalation_rise(thread, rules, node, level) is not None}
+        escalations = (self.escalations - reach) | rising
         changed = escalations ^ self.escalations
         found: dict[str, _Change] = {}
         for conversation in {thread.conversation(node) for node in changed}:
@@ -160,8 +180,9 @@ class _Base:
             after = min([*([kept] if kept else []), *added], key=thread.order_key, default=None)
             if after != before:
                 found[conversation] = _Change(alternative, first=(before, after))
-        reactions = self._reactions(other, key, changed, escalations)
-        if reactions == self.reactions and alternative.accuses == old.accusation:
+        reactions = self._reactions(key, changed, escalations, scored)
+        flipped = alternative.accuses != old.accusation
+        if reactions == self.reactions and not flipped:
             return found
         for reaction in reactions.keys() | self.reactions.keys():
             was, now = self.reactions.get(reaction), reactions.get(reaction)
@@ -172,20 +193,93 @@ class _Base:
                 change.reactions_new.append((reaction, now))
             if was is not None:
                 change.reactions_gone.append((reaction, was))
-        chains = {(c.provocation, c.reaction, c.accusation) for c in find_chains(other, reactions, rules)}
+        chains = self._accused(alternative) if flipped else self._chains(reactions)
         for triple in sorted(chains ^ self.chains, key=lambda t: [thread.order_key(k) for k in t]):
             change = found.setdefault(thread.conversation(triple[0]), _Change(alternative))
             (change.chains_new if triple in chains else change.chains_gone).append(triple)
         return found
 
-    def _reactions(self, other: ScoredThread, key: str, changed: set[str], escalations: set[str]) -> dict[str, str]:
+    def _chains(self, reactions: dict[str, str]) -> set[Triple]:
+        """The chains of ``reactions`` (the accusations read as they are), each reaction with its earliest
+        accusation, as :func:`~threadlens.analysis.chains.find_chains` finds them; only reactions that changed are
+        asked again."""
+        found = set()
+        for reaction, provocation in reactions.items():
+            if self.reactions.get(reaction) == provocation:
+                accusation = self.accusation_of.get(reaction)
+            else:
+                accusation = self._earliest(reaction, provocation, self.accusing)
+            if accusation is not None:
+                found.add((provocation, reaction, accusation))
+        return found
+
+    def _accused(self, alternative: _Alternative) -> set[Triple]:
+        """The chains with one message read as accusing (or not), the reactions as they are."""
+        key, thread = alternative.message_id, self.thread
+        found = set()
+        for reaction, provocation in self.reactions.items():
+            accusation = self.accusation_of.get(reaction)
+            if not alternative.accuses and accusation == key:
+                others = [node for node in self.accusing if node != key]
+                accusation = self._earliest(reaction, provocation, others)
+            elif (
+                alternative.accuses
+                and self._accuses(key, reaction, provocation)
+                and (accusation is None or thread.order_key(key) < thread.order_key(accusation))
+            ):
+                accusation = key
+            if accusation is not None:
+                found.add((provocation, reaction, accusation))
+        return found
+
+    def _could_accuse(self) -> set[str]:
+        """The messages that, read as accusing, could accuse a reactor: those the accusation rules could link to a
+        reaction (replies below it, quotes of it, @mentions of its author, words in quotation marks)."""
+        return set().union(*(self._linkable(reaction) for reaction in self.reactions))
+
+    def _linkable(self, reaction: str) -> set[str]:
+        """The messages the accusation rules could link to ``reaction`` (worked out once per reaction)."""
+        if reaction not in self._links:
+            thread = self.thread
+            if self._spanned is None:
+                self._spanned = {key for key in thread.judged() if self._spans(key)}
+                for key in thread.judged():
+                    for author in thread.message(key).mentions:
+                        self._mentioning.setdefault(author, set()).add(key)
+            mentioning = self._mentioning.get(thread.message(reaction).author_id, set())
+            self._links[reaction] = set(self._below(reaction, self.rules.accusation_hops)) | mentioning | self._spanned
+        return self._links[reaction]
+
+    def _spans(self, key: str) -> list[str]:
+        """The words message ``key`` puts in quotation marks (worked out once)."""
+        if key not in self._quoted:
+            self._quoted[key] = quoted_spans(self.thread.message(key).text, self.rules.min_quoted_chars)
+        return self._quoted[key]
+
+    def _earliest(self, reaction: str, provocation: str, accusing: list[str]) -> str | None:
+        """The earliest of the ``accusing`` messages that accuses the reactor of ``reaction``."""
+        linkable = self._linkable(reaction)
+        return next((k for k in accusing if k in linkable and self._accuses(k, reaction, provocation)), None)
+
+    def _accuses(self, key: str, reaction: str, provocation: str) -> bool:
+        """Whether ``key``, read as accusing, accuses the reactor (the thread's structure and texts decide, never
+        the scores, so the answer holds however any message is read)."""
+        asked = (key, reaction, provocation)
+        if asked not in self._accusing_cache:
+            spans = self._spans(key)
+            self._accusing_cache[asked] = accuses(self.thread, key, spans, reaction, provocation, self.rules)
+        return self._accusing_cache[asked]
+
+    def _reactions(
+        self, key: str, changed: set[str], escalations: set[str], scored: Callable[[str], int | None]
+    ) -> dict[str, str]:
         """The reactions with ``key`` read the other way: worked out again for it and below changed escalations."""
         near = {key}
         for node in changed:
             near |= set(self._below(node, self.rules.reaction_hops))
         reactions = dict(self.reactions)
         for node in near:
-            provocation = None if self.thread.is_unknown(node) else reacts_to(other, node, escalations, self.rules)
+            provocation = reacts_to(self.thread, node, escalations, self.rules, scored)
             if provocation is None:
                 reactions.pop(node, None)
             else:
@@ -217,6 +311,8 @@ class _Base:
             impact = 0.75 if change.reactions_new or change.reactions_gone else 0.5
         if change.alternative.read_as in ("accusing", "not accusing"):
             closeness = 0.5
+        elif not self.thread.scores[key].read:
+            closeness = 1.0  # not read at all: as uncertain as a reading can be
         else:
             closeness = max(0.0, 1.0 - abs(self.thread.scores[key].value - self.rules.threshold_value) / 0.5)
         return role + impact + closeness
@@ -254,6 +350,8 @@ def _sentence(thread: ScoredThread, change: _Change, numbers: dict[str, int], ru
     score = thread.scores[key]
     if read_as in ("accusing", "not accusing"):
         now = "accusing" if score.accusation else "not accusing"
+    elif not score.read:
+        now = f"not read: language {score.language or 'unknown'}"
     else:
         near = ", close to the line" if abs(score.value - rules.threshold_value) < NEAR_LINE else ""
         now = f"{LEVEL_NAMES[thread.level(key) or 0]}, score {score.value:.2f}{near}"

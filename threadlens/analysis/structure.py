@@ -6,7 +6,6 @@ every rule built on it treats all authors alike.
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, datetime
 
 from threadlens.analysis.context import ContextReading, ContextRules, read_reply
@@ -26,10 +25,16 @@ class ScoredThread:
         for source, target, kind in graph.graph.edges(data="kind"):
             self._links[kind][target] = source
             self._answers[kind].setdefault(source, []).append(target)
+        self._messages: dict[str, Message] = dict(graph.graph.nodes(data="message"))
+        self._missing = {key for key, missing in graph.graph.nodes(data="missing") if missing}
         self._order = {key: self._order_key(key) for key in graph.graph.nodes}
         self._branches: dict[str, str] = {}
         self._targets: dict[str, frozenset[str]] = {}
-        self._judged = sorted((key for key in graph.graph.nodes if not self.is_unknown(key)), key=self.order_key)
+        self._ancestors: dict[tuple[str, int], list[str]] = {}
+        present = [key for key in graph.graph.nodes if key not in self._missing and not self._messages[key].deleted]
+        self._unread = sorted((k for k in present if k in scores and not scores[k].read), key=self.order_key)
+        self._known = {key for key in present if key in scores and scores[key].read}
+        self._judged = sorted(self._known, key=self.order_key)
         self.context: dict[str, ContextReading] = {}  # replies whose level context raised, and why
         if context is not None:
             for key in self._judged:
@@ -42,24 +47,17 @@ class ScoredThread:
                 if reading is not None and reading.level > scores[key].level:
                     self.context[key] = reading
 
-    def reread(self, message_id: str, score: Score) -> ScoredThread:
-        """This thread with ``message_id`` read as ``score`` (a panel's reading: no contextual raise); the
-        reply structure and order are shared, not copied again."""
-        other = copy.copy(self)
-        other.scores = {**self.scores, message_id: score}
-        other.context = {key: reading for key, reading in self.context.items() if key != message_id}
-        return other
-
     def message(self, message_id: str) -> Message:
-        return self.graph.message(message_id)
+        return self._messages[message_id]
 
     def is_missing(self, message_id: str) -> bool:
         """True for a placeholder of a message referenced but not in the input."""
-        return bool(self.graph.graph.nodes[message_id]["missing"])
+        return message_id in self._missing
 
     def is_unknown(self, message_id: str) -> bool:
-        """True when the message's content cannot be judged: missing, deleted or not scored."""
-        return self.is_missing(message_id) or self.message(message_id).deleted or message_id not in self.scores
+        """True when the message's content cannot be judged: missing, deleted, not scored, or in a language the
+        scorer does not read (a panel reads it)."""
+        return message_id not in self._known
 
     def level(self, message_id: str) -> int | None:
         """The message's level (raised where reading it as a reply raises it), or None when its content cannot
@@ -98,13 +96,16 @@ class ScoredThread:
         return self._answers[kind].get(message_id, [])
 
     def ancestors(self, message_id: str, hops: int) -> list[str]:
-        """Up to ``hops`` ids up the reply path, nearest first."""
-        found: list[str] = []
-        node = self.linked(message_id, "reply")
-        while node is not None and len(found) < hops:
-            found.append(node)
-            node = self.linked(node, "reply")
-        return found
+        """Up to ``hops`` ids up the reply path, nearest first (worked out once per message and reach)."""
+        asked = (message_id, hops)
+        if asked not in self._ancestors:
+            found: list[str] = []
+            node = self.linked(message_id, "reply")
+            while node is not None and len(found) < hops:
+                found.append(node)
+                node = self.linked(node, "reply")
+            self._ancestors[asked] = found
+        return self._ancestors[asked]
 
     def hops_below(self, ancestor: str, message_id: str, limit: int) -> int | None:
         """Reply steps from ``ancestor`` down to ``message_id`` if at most ``limit``, else None."""
@@ -139,3 +140,7 @@ class ScoredThread:
     def judged(self) -> list[str]:
         """Ids of the messages whose content can be judged, earliest first."""
         return self._judged
+
+    def unread(self) -> list[str]:
+        """Ids of the messages the scorer could not read (another language), earliest first: a panel reads them."""
+        return self._unread

@@ -1,4 +1,5 @@
-"""When a conversation's first escalation could be different: messages that are missing, deleted or not loaded.
+"""When a conversation's first escalation could be different: messages that are missing, deleted, not loaded or
+in a language the scorer does not read.
 
 A placeholder (a message referenced but not exported) has no time and no text, so it could have come
 before the first escalation and escalated itself, unless it is a reply below that escalation. A deleted
@@ -37,6 +38,8 @@ def inconclusive_reasons(
     missing = [key for key in message_ids if thread.is_missing(key) and might_precede(key)]
     deleted = [key for key in message_ids if thread.message(key).deleted and might_precede(key)]
     stubs = [key for key in message_ids if thread.message(key).missing_children and might_precede(key)]
+    here = set(message_ids)
+    unread = [key for key in thread.unread() if key in here and might_precede(key)]
     reasons = []
     if missing:
         reasons.append(f"{len(missing)} message(s) missing from the export {could}: {', '.join(missing)}")
@@ -44,6 +47,11 @@ def inconclusive_reasons(
         reasons.append(f"{len(deleted)} deleted message(s) {where}: {', '.join(deleted)}")
     if stubs:
         reasons.append(f"replies not loaded under {len(stubs)} message(s) {where}: {', '.join(stubs)}")
+    if unread:
+        reasons.append(
+            f"{len(unread)} message(s) in a language the scorer does not read {where}, for the panel to read: "
+            + ", ".join(unread)
+        )
     if first is not None and first.inconclusive and not (missing or deleted):
         reasons.append("the first escalation replies below a message whose content is unknown")
     resting = {first.message_id, first.parent_id} if first is not None else set()

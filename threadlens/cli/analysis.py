@@ -22,7 +22,7 @@ from threadlens.cli.options import (
     reader_options,
 )
 from threadlens.cli.output import console, err_console, print_problems
-from threadlens.report.terminal import chain_lines, findings_table
+from threadlens.report.terminal import chain_lines, findings_table, readings_lines
 
 app = typer.Typer()
 
@@ -80,6 +80,8 @@ def analyse(
         review=review,
     )
     _scope_notes(case.consent)
+    for line in readings_lines(case, wide=wide):
+        console.print(line, highlight=False)
     console.print(findings_table(case, width=console.width, wide=wide, every=every))
     for line in chain_lines(case, wide=wide):
         console.print(line)
@@ -133,6 +135,8 @@ def report(
     )
     if review is not None:
         written = write_outputs(case, folder, html=not no_html, pdf=not no_pdf)
+        for line in readings_lines(case, wide=False):
+            console.print(line, highlight=False)
         console.print(findings_table(case, width=console.width, wide=False))
         console.print(f"wrote {', '.join(sorted(p.name for p in written))} in {folder}", highlight=False)
         return

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from threadlens.model import Case
-from threadlens.report.view import author_names
+from threadlens.report.view import STANDS, author_names, readings_to_check, review_summary, standing_findings
 
 WIDE_FROM = 100  # terminal columns from which every column is shown
 ID_KEEP = 6  # characters kept at each end of a long id
@@ -150,3 +150,23 @@ def chain_lines(case: Case, *, wide: bool) -> list[Text]:
             )
         )
     return lines
+
+
+MOST_CONVERSATIONS = 5  # conversations whose readings to check the terminal lists; all are in findings.json
+
+
+def readings_lines(case: Case, *, wide: bool) -> list[Text]:
+    """The readings to check first: per conversation (those with findings first), the sentences of the readings a
+    finding rests on; which findings stand however any one message is read; the review applied."""
+    listed = readings_to_check(case)
+    lines = [Text("Readings to check (if one is wrong, a finding changes):", style="bold")] if listed else []
+    for conversation in listed[:MOST_CONVERSATIONS]:
+        lines.append(Text(f"  conversation {short_id(conversation.conversation_id, wide)}"))
+        lines += [Text(f"    {n}. {r.sentence}") for n, r in enumerate(conversation.readings_to_check, start=1)]
+    if len(listed) > MOST_CONVERSATIONS:
+        lines.append(Text(f"  … and {len(listed) - MOST_CONVERSATIONS} more conversation(s), in findings.json"))
+    lines += [
+        Text(f"conversation {short_id(c.conversation_id, wide)}: its findings {STANDS}")
+        for c in standing_findings(case)
+    ]
+    return lines + [Text(line, style="green") for line in review_summary(case)]

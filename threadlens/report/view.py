@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from pathlib import PurePath
 
 from threadlens.model import (
     LEVEL_NAMES,
@@ -218,8 +219,11 @@ def _completeness_facts(facts: Completeness) -> list[str]:
 
 
 def message_numbers(case: Case) -> dict[str, int]:
-    """Message id → its number in both reports' message lists (per conversation, in time order, from 1)."""
-    return {message.id: number for number, message in enumerate(messages_in_time_order(case), start=1)}
+    """Message id → its number in both reports' message lists (per conversation, in time order, from 1), as the
+    findings' sentences number them."""
+    from threadlens.analysis.readings import message_numbers as numbered
+
+    return numbered(case.graph)
 
 
 def chain_marks(case: Case) -> dict[str, list[str]]:
@@ -346,3 +350,33 @@ def time_ticks(start: datetime, end: datetime, most: int = 6) -> list[tuple[date
         ticks.append((moment, label))
         moment += timedelta(seconds=step)
     return ticks
+
+
+STANDS = "stands however any one message is read"
+
+
+def readings_to_check(case: Case) -> list[ConversationFindings]:
+    """The conversations with readings to check, those with findings first (as the reports show them)."""
+    focus = focus_conversations(case)
+    listed = [c for c in case.findings.conversations if c.readings_to_check]
+    return sorted(listed, key=lambda c: (c.conversation_id not in focus, -len(c.message_ids), c.conversation_id))
+
+
+def standing_findings(case: Case) -> list[ConversationFindings]:
+    """The conversations with findings (an escalation or a chain) that no single reading open to doubt changes."""
+    return [c for c in case.findings.conversations if c.stands_however_read and (c.first_escalation or c.chains)]
+
+
+def review_summary(case: Case) -> list[str]:
+    """The panel's review in words: which file, how many readings, and what it changed, per conversation."""
+    review = case.findings.review
+    if review is None:
+        return []
+    file = PurePath(review.path).name
+    lines = [
+        f"A panel's review is applied: {file} (SHA-256 {review.sha256[:12]}…), {len(review.readings)} reading(s); "
+        "those messages are read as the panel reads them, under the same rules."
+    ]
+    changed = [(c.conversation_id, line) for c in case.findings.conversations for line in c.changed_by_review]
+    lines += [f"Changed by the review in {key}: {line}." for key, line in changed] or ["The review changed no finding."]
+    return lines

@@ -61,7 +61,8 @@ KIND_WORDS = {
     "mockery": "condescension or mockery",
     "person": "abuse aimed at a person",
     "targeted_profanity": "swearing aimed at someone",
-    "hostile": "hostile language of no listed kind",
+    "hostile": "likely hostile wording, but of no named kind",
+    "harsh": "harsh word said of no person",
     "dismissal": "sharp dismissal",
     "profanity": "swearing aimed at no one",
     "vulgar": "vulgar language",
@@ -168,6 +169,7 @@ def combine(
     accusation: bool,
     text: str,
     model_kinds: list[Kind] = (),
+    language: str = "",
 ) -> Score:
     """The score: calibrated value, evidence (small model shares merged), level by kind with its reason,
     highlighted spans, hostile flag, categories."""
@@ -202,4 +204,5 @@ def combine(
         accusation=accusation,
         reason=reason,
         spans=merge_ranges(highlighted_spans(evidence, level, definition), text),
+        language=language,
     )

@@ -5,6 +5,7 @@ combination whose evidence sums to the score."""
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -25,8 +26,10 @@ from threadlens.scoring.combine import (
     sigmoid,
 )
 from threadlens.scoring.encoder import Reading, encoder_input, load_encoder
-from threadlens.scoring.lexicon import Lexicon, load_lexicon
+from threadlens.scoring.language import LanguageReader
+from threadlens.scoring.lexicon import Lexicon, load_lexicon, read_list
 from threadlens.scoring.normalise import MASKS, Token, normalise
+from threadlens.scoring.threats import ThreatGrammar
 
 # Categories whose hits count as aimed at someone when "you" / an @address stands just before them.
 _TARGETABLE = frozenset({"insult", "profanity", "dismissal", "dehumanising", "political_pejorative", "mockery"})
@@ -50,6 +53,16 @@ def encoder_shares(analysis: Analysis, reading: Reading) -> dict[int, float]:
     """The encoder's hostile log-odds per token, masks left out: an identity, faction or name term, a handle
     or a link is never evidence of hostility by itself (what is said about it is)."""
     return {i: v for i, v in reading.shares["hostile"].items() if analysis.tokens[i].norm not in MASKS}
+
+
+def unmasked(text: str, tokens: Sequence[Token]) -> str:
+    """The text without its masked terms (handles, links, identity, faction and name terms)."""
+    parts, last = [], 0
+    for token in tokens:
+        if token.norm in MASKS:
+            parts.append(text[last : token.start])
+            last = token.end
+    return " ".join(parts) + " " + text[last:] if parts else text
 
 
 class LensScorer:
@@ -78,6 +91,11 @@ class LensScorer:
             digest = hashlib.sha256("".join(file_sha256(f) for f in files).encode()).hexdigest()
             self.version += f" weights sha256:{digest[:16]}"
         self.lexicon: Lexicon = load_lexicon(definition, set(self.model.unigrams))
+        self.persons = frozenset(read_list(definition, definition.section("targets")["persons"]))
+        self.threats = ThreatGrammar(definition, self.persons)
+        language = definition.section("language")
+        markers = frozenset(read_list(definition, language["english"]))
+        self.languages = LanguageReader(language, markers, frozenset(self.model.unigrams))
         self.min_word_hostility = float(definition.section("spans")["min_word_hostility"])
         heads = self.encoder.heads if self.encoder else ()
         self.kind_thresholds = {k: float(v) for k, v in model_cfg.get("kinds", {}).items() if k in heads}
@@ -121,21 +139,27 @@ class LensScorer:
                 name = "negated, so not counted"
                 analysis.terms.append(Term(*span, "rule", name, self.weights["negation"], None))
                 continue
-            name = "speaks against abuse" if category == "counter_speech" else KIND_WORDS[category]
-            analysis.terms.append(Term(*span, "lexicon", name, self.weights[category], category))
-            you = rules.second_person_near(tokens, start, end) if category in _TARGETABLE else None
+            # a harsh word is an insult when said of a person, else a harsh word about a thing; same weight
+            said_of_person = category == "harsh" and rules.said_of_person(tokens, start, end, self.persons)
+            kind = "insult" if said_of_person else category
+            name = "speaks against abuse" if kind == "counter_speech" else KIND_WORDS[kind]
+            analysis.terms.append(Term(*span, "lexicon", name, self.weights[category], kind))
+            if kind == "profanity":
+                you = rules.swearing_target(tokens, start, end)
+            else:
+                you = rules.second_person_near(tokens, start, end) if kind in _TARGETABLE else None
             if you is not None and not targeted:
                 targeted = True
                 span = self._span(text, tokens, min(you, start), max(you + 1, end))
-                analysis.terms.append(Term(*span, "rule", SECOND_PERSON, self.weights["second_person"], category))
+                analysis.terms.append(Term(*span, "rule", SECOND_PERSON, self.weights["second_person"], kind))
         if frames and not analysis.accusation and any(i in reported for i in range(len(tokens))):
             analysis.accusation = True
-        for start, end in rules.first_person_threats(tokens):
-            if any(i in reported for i in range(start, end)):
+        for start, end, _ in self.threats.match(tokens):
+            if any(i in reported for i in range(start, end)) or rules.negator_before(tokens, start) is not None:
                 continue
             span = self._span(text, tokens, start, end)
-            weight = self.weights["first_person_threat"]
-            analysis.terms.append(Term(*span, "rule", "threat in the first person", weight, "threat"))
+            weight = self.weights["threat_grammar"]
+            analysis.terms.append(Term(*span, "rule", "threat of harm to a person or group", weight, "threat"))
         if rules.shouting(tokens):
             analysis.terms.append(Term(0, len(text), text, "rule", WHOLE_TEXT[0], self.weights["shouting"], None))
         punct = rules.aggressive_punctuation(text)
@@ -181,8 +205,10 @@ class LensScorer:
         if reading is None:
             return []
         found = []
+        masked = [i for i, token in enumerate(analysis.tokens) if token.norm in MASKS]
         for kind, threshold in self.kind_thresholds.items():
-            probability = sigmoid(reading.logits[kind])
+            # a group, faction or person named is never evidence by itself: what is said of it is
+            probability = sigmoid(reading.logits[kind] - math.fsum(reading.shares[kind].get(i, 0.0) for i in masked))
             if probability < threshold:
                 continue
             top = sorted(
@@ -194,25 +220,36 @@ class LensScorer:
         return found
 
     def score(self, texts: Sequence[str]) -> list[Score]:
-        """Scores of a batch of texts, in order."""
+        """Scores of a batch of texts, in order. A text in a language the definition does not read gets a score
+        that says so: level 0, value 0, no evidence, ``read`` False."""
         texts = [text or "" for text in texts]
-        analyses = [self.analyse(text) for text in texts]
+        every = [self.analyse(text) for text in texts]
+        # the language is decided without the masked terms, so that a name or group named cannot change it
+        languages = [self.languages.language_of(unmasked(t, a.tokens)) for t, a in zip(texts, every, strict=True)]
+        read = [i for i, language in enumerate(languages) if self.languages.is_read(language)]
+        analyses = [every[i] for i in read]
         if self.encoder:
             readings: list[Reading | None] = list(
                 self.encoder.read([encoder_input(a.tokens, a.omitted) for a in analyses])
             )
         else:
             readings = [None] * len(analyses)
-        return [
-            combine(
-                analysis.terms + self.model_terms(text, analysis, reading),
+        scores = [self.not_read(language) for language in languages]
+        for i, analysis, reading in zip(read, analyses, readings, strict=True):
+            scores[i] = combine(
+                analysis.terms + self.model_terms(texts[i], analysis, reading),
                 self.model,
                 self.definition,
                 self.name,
                 self.version,
                 analysis.accusation,
-                text,
-                self.model_kinds(text, analysis, reading),
+                texts[i],
+                self.model_kinds(texts[i], analysis, reading),
+                languages[i],
             )
-            for text, analysis, reading in zip(texts, analyses, readings, strict=True)
-        ]
+        return scores
+
+    def not_read(self, language: str) -> Score:
+        """The score of a text in ``language``, which this scorer does not read: nothing found, for a person."""
+        reason = f"not read (language: {language})"
+        return Score(0.0, 0, False, (), (), self.name, self.version, reason=reason, read=False, language=language)

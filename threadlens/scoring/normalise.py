@@ -73,9 +73,15 @@ def build_tables(
     )
 
 
+# Contractions that would become another word without their apostrophe ("he'll" is not "hell").
+_CONTRACTION_CLASHES = frozenset({"hell", "shell", "well", "ill", "were", "wed", "shed", "id"})
+
+
 def _fold(raw: str, tables: Tables) -> str:
     """Case-fold, drop apostrophes, undo leetspeak, stars and elongations for one word."""
     word = raw.lower().replace("'", "").replace("’", "")
+    if word in _CONTRACTION_CLASHES and word != raw.lower():
+        return raw.lower().replace("’", "'")
     if any(c.isalpha() for c in word):
         word = word.translate(_LEET)
     if len(word) >= 5 and word.endswith("in") and word + "g" in tables.known:

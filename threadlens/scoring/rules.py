@@ -1,12 +1,12 @@
-"""Context rules over normalised tokens: reported or quoted speech, negation, second-person targeting,
-first-person threats, shouting and aggressive punctuation."""
+"""Context rules over normalised tokens: reported or quoted speech, negation, who a word is aimed at or said of,
+shouting and aggressive punctuation (threats are a grammar of their own: ``threats.py``)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-from threadlens.scoring.normalise import USER, Token
+from threadlens.scoring.normalise import FACTION, IDENTITY, NAME, USER, Token
 
 _QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{1,400})[\"“”«»]|‘([^’]{1,400})’|(?<![\w])'([^']{2,400})'(?![\w])")
 # Frames after which the next words are someone else's words being reported, not the writer's own.
@@ -96,13 +96,8 @@ _CLAUSE_END = frozenset(".,;:!?()")
 # "no" and "nothing" are left out on purpose: "no fucking way", "nothing but a liar" are not negations.
 NEGATORS = frozenset({"not", "never", "nobody", "neither", "nor"})
 SECOND_PERSON = frozenset({"you", "your", "yourself", "yourselves", "yours", "ya", USER})
-_FUTURE = (("will",), ("going", "to"), ("shall",), ("am", "going", "to"), ("are", "going", "to"), ("gonna",))
-THREAT_VERBS = frozenset(
-    {"kill", "murder", "hurt", "stab", "shoot", "beat", "punch", "smash", "find", "end", "break", "burn", "batter"}
-    | {"destroy", "rape", "strangle", "choke", "slap", "hunt", "bash", "knock", "cut", "hang", "attack", "torture"}
-    | {"bury", "stomp", "kick"}
-)
-_OBJECTS = frozenset({"you", "your", "yourself", USER, "them", "him", "her", "u", "ya", "yall", "all"})
+PERSON_MASKS = frozenset({IDENTITY, FACTION, NAME})
+_ADDRESSED = frozenset({"you", "yourself", "yourselves", "ya", "u", USER})  # not "your": "your stupid idea"
 
 
 def quoted_tokens(text: str, tokens: Sequence[Token]) -> set[int]:
@@ -192,24 +187,31 @@ def second_person_near(tokens: Sequence[Token], start: int, end: int, window: in
     return None
 
 
-def first_person_threats(tokens: Sequence[Token]) -> list[tuple[int, int]]:
-    """Token ranges of "I/we will|am going to|gonna <threat verb> … you/them"."""
-    norms = [t.norm for t in tokens]
-    found = []
-    for i, word in enumerate(norms):
-        if word not in ("i", "we"):
-            continue
-        for future in _FUTURE:
-            k = i + 1 + (1 if i + 1 < len(norms) and norms[i + 1] in ("am", "are") and future[0] != "am" else 0)
-            if tuple(norms[k : k + len(future)]) != future:
-                continue
-            k += len(future)
-            verbs = [j for j in range(k, min(k + 3, len(norms))) if norms[j] in THREAT_VERBS]
-            aimed = verbs and any(norms[j] in _OBJECTS for j in range(verbs[0] + 1, min(verbs[0] + 4, len(norms))))
-            if aimed and negator_before(tokens, verbs[0], window=verbs[0] - i) is None:
-                found.append((i, min(verbs[0] + 4, len(norms))))
+def swearing_target(tokens: Sequence[Token], start: int, end: int) -> int | None:
+    """Index of the person a swearword is aimed at: "fuck you", "fuck @name", or "you" just before a swearword
+    that ends its phrase ("you shit"). A swearword that qualifies the next word ("so damn beautiful", "you
+    fucking did it") is aimed at no one."""
+    if end < len(tokens) and tokens[end].norm in _ADDRESSED:
+        return end
+    if end < len(tokens) and tokens[end].is_word:
+        return None
+    for i in range(start - 1, max(-1, start - 3), -1):
+        if tokens[i].norm in _ADDRESSED and tokens[i].norm != USER:  # a reply's opening @name is no target
+            return i
+    return None
+
+
+def said_of_person(tokens: Sequence[Token], start: int, end: int, persons: frozenset[str], window: int = 5) -> bool:
+    """Whether the words at ``start:end`` are said of a person: a person word (``persons``, "you", an @address,
+    an identity, faction or name term) earlier in the same clause within ``window`` tokens, or right after
+    them ("stupid woman")."""
+    people = persons | _ADDRESSED | PERSON_MASKS
+    for i in range(start - 1, max(-1, start - window - 1), -1):
+        if tokens[i].norm in _CLAUSE_END:
             break
-    return found
+        if tokens[i].norm in people:
+            return True
+    return end < len(tokens) and tokens[end].norm in people
 
 
 def shouting(tokens: Sequence[Token]) -> bool:

@@ -19,6 +19,7 @@ from typing import Any
 
 from threadlens.io import atomic_write_text
 from threadlens.model import Case
+from threadlens.report.html import review
 from threadlens.report.html.chains import chains_section
 from threadlens.report.html.sections import (
     findings_section,
@@ -83,7 +84,7 @@ def render_html(case: Case) -> str:
         }
     )
     figures["participant-strip"] = strip_figure(case)
-    scripts = [get_plotlyjs(), BOOT]
+    scripts = [get_plotlyjs(), BOOT, review.SCRIPT]
     policy = (
         "default-src 'none'; "
         f"script-src {' '.join(_script_hash(s) for s in scripts)} 'unsafe-eval'; "
@@ -93,6 +94,7 @@ def render_html(case: Case) -> str:
     body = "\n".join(
         (
             header(case),
+            review.readings_section(case),
             chains_section(case, names),
             findings_section(case, names),
             warnings_section(case),
@@ -101,14 +103,16 @@ def render_html(case: Case) -> str:
             '<div id="participant-strip"></div>',
             messages_section(case, marks),
             provenance_section(case),
+            review.review_form(),
         )
     )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>threadlens report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}\n"
+        f"<title>threadlens report</title>\n<style>{STYLE}{review.STYLE}</style>\n</head>\n<body>\n{body}\n"
         f'<script type="application/json" id="threadlens-figures">{_script_json(figures)}</script>\n'
+        f'<script type="application/json" id="threadlens-review">{_script_json(review.review_data(case))}</script>\n'
         + "".join(f"<script>{script}</script>\n" for script in scripts)
         + "</body>\n</html>\n"
     )

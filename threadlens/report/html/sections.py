@@ -7,6 +7,7 @@ import json
 
 from threadlens.model import Case
 from threadlens.report.html.markup import esc, evidence_html, level_cell, marked_html
+from threadlens.report.html.review import read_button
 from threadlens.report.view import (
     TOOL,
     author_label,
@@ -149,8 +150,10 @@ def messages_section(case: Case, marks: dict[str, list[str]]) -> str:
         ]
         roles = "".join(f'<br><span class="role">{esc(mark)}</span>' for mark in marks.get(message.id, ()))
         row_class = ' class="in-chain"' if roles else ""
+        readable = score is not None and not message.deleted
         rows.append(
-            f"<tr{row_class}><td>{number}{roles}</td><td>{utc(message.created_at)}</td>"
+            f"<tr{row_class}><td>{number}{roles}{'<br>' + read_button(message.id, number) if readable else ''}</td>"
+            f"<td>{utc(message.created_at)}</td>"
             f"<td>{esc(author_label(message))}</td>{level_cell(score.level if score else None)}<td>"
             f'<span class="msg">{marked_html(message.text, case, message.id)}</span>'
             f'{evidence_html(case, message.id)}</td><td class="mono">{esc(message.id)}'

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fpdf import FPDF
 
 from threadlens.model import LEVEL_NAMES, Case, Chain
+from threadlens.report.pdf.readings import draw_readings
 from threadlens.report.pdf.document import EVIDENCE_RGB, GREY, heading, marked_text, para, rgb, shape_for, swatch
 from threadlens.report.view import (
     CHAIN_COLOUR,
@@ -51,6 +52,7 @@ def draw_first_page(pdf: FPDF, case: Case, names: dict[str, str], numbers: dict[
             pdf, "Authors who are not parties named in the consent record appear under pseudonyms.", colour=GREY, size=9
         )
 
+    draw_readings(pdf, case)
     chains = all_chains(case)
     heading(pdf, f"Provocation → reaction → accusation ({len(chains)} chain{'s' if len(chains) != 1 else ''})")
     if not chains:
