@@ -31,9 +31,9 @@ from typing import Any
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from judgement_bench import SUITES  # noqa: E402
+from judgement_bench import SUITES
 
-from threadlens.cli import app  # noqa: E402
+from threadlens.cli import app
 
 DISPUTES = SUITES / "disputes"
 
@@ -59,7 +59,9 @@ def named_first(findings: dict[str, Any]) -> str | None:
     found = [c["first_escalation"] for c in findings["conversations"] if c["first_escalation"]]
     if not found:
         return None
-    return bare(min(found, key=lambda e: (e["created_at"] is None, e["created_at"] or "", e["message_id"]))["message_id"])
+    return bare(
+        min(found, key=lambda e: (e["created_at"] is None, e["created_at"] or "", e["message_id"]))["message_id"]
+    )
 
 
 def chains(findings: dict[str, Any]) -> list[tuple[str, ...]]:
@@ -157,7 +159,9 @@ def main() -> None:
     if args.verbose:
         for key, thread in threads.items():
             firsts = " → ".join(str(named_first(state)) for state in thread["states"])
-            print(f"  {key:5} expected {thread['label']['first_escalator']}  named {firsts}  readings {thread['readings']}")
+            print(
+                f"  {key:5} expected {thread['label']['first_escalator']}  named {firsts}  readings {thread['readings']}"
+            )
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fpdf import FPDF
 
 from threadlens.model import LEVEL_NAMES, Case, Chain
-from threadlens.report.pdf.readings import draw_readings
 from threadlens.report.pdf.document import EVIDENCE_RGB, GREY, heading, marked_text, para, rgb, shape_for, swatch
+from threadlens.report.pdf.readings import draw_readings
 from threadlens.report.view import (
     CHAIN_COLOUR,
     LEVEL_COLOURS,
