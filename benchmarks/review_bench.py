@@ -159,9 +159,8 @@ def main() -> None:
     if args.verbose:
         for key, thread in threads.items():
             firsts = " → ".join(str(named_first(state)) for state in thread["states"])
-            print(
-                f"  {key:5} expected {thread['label']['first_escalator']}  named {firsts}  readings {thread['readings']}"
-            )
+            expected = thread["label"]["first_escalator"]
+            print(f"  {key:5} expected {expected}  named {firsts}  readings {thread['readings']}")
 
 
 if __name__ == "__main__":
