@@ -102,3 +102,22 @@ def test_language_reader_is_unsure_on_short_text():
     assert reader.language_of("Merci") == "en"  # too short to tell: read as English
     assert reader.language_of("Merci beaucoup pour votre aide") == "fr"
     assert reader.is_read("en") and not reader.is_read("fr")
+
+
+CRITICISM = [
+    ("This vote was a disgrace.", "You are a disgrace and a liar."),
+    ("An incompetent decision by the cabinet.", "He is an incompetent fool."),
+    ("The budget is pathetic and the plan is useless.", "You pathetic, useless little man."),
+    ("Frankly the handling of this motion was stupid.", "Frankly the chair is stupid."),
+]
+
+
+@pytest.mark.parametrize(("civil", "hostile"), CRITICISM)
+def test_criticism_of_conduct_is_not_abuse_but_the_same_words_at_a_person_are(civil, hostile):
+    assert level(civil) <= 1
+    assert level(hostile) >= 2
+
+
+def test_romanised_urdu_is_not_read():
+    score = score_texts(["Tum bilkul bewakoof ho yaar"])[0]
+    assert not score.read and score.language == "ur"

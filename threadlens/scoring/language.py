@@ -29,7 +29,13 @@ ENGLISH = "en"
 class LanguageReader:
     """Decides each text's language (ISO 639-1) under the definition's ``[language]`` settings."""
 
-    def __init__(self, settings: Mapping[str, Any], english_markers: frozenset[str], known: frozenset[str]) -> None:
+    def __init__(
+        self,
+        settings: Mapping[str, Any],
+        english_markers: frozenset[str],
+        known: frozenset[str],
+        romanised: Mapping[str, frozenset[str]] | None = None,
+    ) -> None:
         self.read = frozenset(settings["read"])
         self.detect = tuple(settings["detect"])
         self.min_letters = int(settings["min_letters"])
@@ -39,6 +45,8 @@ class LanguageReader:
         self.known_share = float(settings["known_share"])
         self.markers = english_markers
         self.known = known
+        self.romanised = dict(romanised or {})  # language: its common words in Latin script
+        self.romanised_share = float(settings.get("romanised_share", 1.0))
 
     @cached_property
     def detector(self):
@@ -57,6 +65,10 @@ class LanguageReader:
             return ENGLISH
         latin = [w for w in words if w.isascii()]
         markers = sum(w in self.markers for w in latin)
+        for language, common in self.romanised.items():
+            hits = sum(w in common for w in latin)
+            if hits >= 2 and hits > markers and hits >= self.romanised_share * len(words):
+                return language
         if markers and markers >= self.marker_share * len(words):
             return ENGLISH
         if sum(self._known(w) for w in latin) >= self.known_share * len(words):

@@ -95,7 +95,8 @@ class LensScorer:
         self.threats = ThreatGrammar(definition, self.persons)
         language = definition.section("language")
         markers = frozenset(read_list(definition, language["english"]))
-        self.languages = LanguageReader(language, markers, frozenset(self.model.unigrams))
+        romanised = {code: frozenset(read_list(definition, path)) for code, path in language["romanised"].items()}
+        self.languages = LanguageReader(language, markers, frozenset(self.model.unigrams), romanised)
         self.min_word_hostility = float(definition.section("spans")["min_word_hostility"])
         heads = self.encoder.heads if self.encoder else ()
         self.kind_thresholds = {k: float(v) for k, v in model_cfg.get("kinds", {}).items() if k in heads}
