@@ -5,7 +5,8 @@ The HTML and PDF writers only lay these out; neither decides on its own what a f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -28,6 +29,16 @@ LEVEL_COLOURS: tuple[str, ...] = ("#F8D647", "#F1781C", "#BA3853", "#6A176C", "#
 PLACEHOLDER_COLOUR = "#8C8C8C"
 CHAIN_COLOUR = "#0072B2"  # Okabe-Ito blue: apart from every level colour
 TOOL = f"threadlens {__version__}"
+# Words that stand beside hostile ones without being hostile: a highlight does not begin or end on them.
+FUNCTION_WORD = re.compile(
+    r"(?:a|an|the|this|that|these|those|of|in|on|at|to|for|from|by|with|into|onto|about|as|than|and|or|but|nor|so"
+    r"|is|are|was|were|be|been|am)",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+# What an evidence line says once its score contribution and its source ("(lexicon)") are set aside.
+_SOURCE = re.compile(r"(?: \([a-z]+(?:, \d\.\d+)?\))?")  # " (lexicon)", " (model, 0.87)"
+_CORE = re.compile(_SOURCE.pattern + r"(?: [+-]\d+\.\d+)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +114,7 @@ def evidence_segments(text: str, score: Score | None) -> list[Segment]:
     A civil message (level 0) has nothing marked: no words of it are hostile."""
     if score is None or score.level == 0 or not text:
         return [Segment(text, False)] if text else []
-    raising = _clipped(list(score.spans), len(text))
+    raising = highlighted_spans(text, score.spans)
     lowering = _clipped(
         [(e.start, e.end) for e in score.evidence if e.contribution < 0 and e.kind != "model"], len(text)
     )
@@ -123,6 +134,42 @@ def _clipped(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]
     return [(max(0, start), min(length, end)) for start, end in spans if end > start and start < length]
 
 
+def highlighted_spans(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans a report highlights: a score's spans on whole words, without the function words at their ends
+    ("The dogs in" → "dogs"); a span of function words only is left as it is."""
+    return [_on_words(text, span) for span in _clipped(list(spans), len(text))]
+
+
+def _on_words(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    start, end = span
+    words = [w for w in _WORD.finditer(text) if w.end() > start and w.start() < end]
+    content = [w for w in words if not FUNCTION_WORD.fullmatch(w.group())]
+    if not content:
+        return (min(start, words[0].start()), max(end, words[-1].end())) if words else span
+    return content[0].start(), content[-1].end()
+
+
+def distinct(lines: Iterable[str]) -> list[str]:
+    """``lines`` without those another line already says (``insult: 'idiot'`` beside ``rude: insult: 'idiot'
+    (lexicon)``; of two that say the same, the first stays), in their order."""
+    given = list(dict.fromkeys(lines))
+    return [
+        line
+        for i, line in enumerate(given)
+        if not said(line, [o for j, o in enumerate(given) if j != i and (_core(o) != _core(line) or j < i)])
+    ]
+
+
+def said(line: str, by: Iterable[str]) -> bool:
+    """Whether one of ``by`` says all that ``line`` says, leaving aside the score contribution and source of each."""
+    core = _core(line)
+    return any(core in _core(other) for other in by)
+
+
+def _core(line: str) -> str:
+    return _CORE.sub("", line)
+
+
 def evidence_lines(score: Score | None) -> list[EvidenceLine]:
     """The score's explanation in plain words (:func:`threadlens.scoring.explain.explanation`): its level's
     reason, each phrase or rule that fired with what it added or took away, the words the model reads as
@@ -133,13 +180,18 @@ def evidence_lines(score: Score | None) -> list[EvidenceLine]:
         return []
     if score.level == 0:
         return [EvidenceLine(f"{NO_HOSTILE_LANGUAGE} (score {score.value:.2f})", "neutral")]
-    lines = [
-        EvidenceLine(line.text + (f" {line.contribution:+.2f}" if line.contribution else ""), line.tone)
-        for line in explanation(score)
-        if line.text != score.reason
-    ]
+    reason = score.reason
+    lines = []
+    for line in explanation(score):
+        added = f" {line.contribution:+.2f}" if line.contribution else ""
+        if reason and line.text in reason:  # the level's reason says it already: its figure goes there
+            end = reason.index(line.text) + len(line.text)
+            end += len(_SOURCE.match(reason, end).group())
+            reason = reason[:end] + added + reason[end:]
+            continue
+        lines.append(EvidenceLine(line.text + added, line.tone))
     lines.sort(key=lambda line: ("raises", "lowers", "neutral").index(line.tone))
-    return [EvidenceLine(score.reason, "neutral"), *lines] if score.reason else lines
+    return [EvidenceLine(reason, "neutral"), *lines] if reason else lines
 
 
 def escalation_sentence(escalation: Escalation, names: dict[str, str]) -> str:

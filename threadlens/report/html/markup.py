@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from threadlens.model import LEVEL_NAMES, Case
-from threadlens.report.view import LEVEL_COLOURS, evidence_lines, evidence_segments
+from threadlens.report.view import LEVEL_COLOURS, evidence_lines, evidence_segments, said
 
 
 def esc(value: object) -> str:
@@ -31,10 +32,13 @@ def marked_html(text: str, case: Case, message_id: str) -> str:
     )
 
 
-def evidence_html(case: Case, message_id: str) -> str:
-    """The evidence list of a message, each line in its tone; a civil message says no hostile language was found."""
+def evidence_html(case: Case, message_id: str, shown: Sequence[str] = ()) -> str:
+    """The evidence list of a message, each line in its tone, but for what the ``shown`` lines above it say; a civil
+    message says no hostile language was found."""
     items = "".join(
-        f'<li class="ev-{line.tone}">{esc(line.text)}</li>' for line in evidence_lines(case.scores.get(message_id))
+        f'<li class="ev-{line.tone}">{esc(line.text)}</li>'
+        for line in evidence_lines(case.scores.get(message_id))
+        if not said(line.text, shown)
     )
     return f'<ul class="evidence">{items}</ul>' if items else ""
 

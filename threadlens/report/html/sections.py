@@ -12,6 +12,7 @@ from threadlens.report.view import (
     TOOL,
     author_label,
     completeness_warnings,
+    distinct,
     escalation_sentence,
     generated_at,
     highest_messages,
@@ -75,7 +76,8 @@ def findings_section(case: Case, names: dict[str, str]) -> str:
         escalation = conversation.first_escalation
         doubtful = conversation.inconclusive or escalation.inconclusive
         badge = ' <span class="badge">inconclusive</span>' if doubtful else ""
-        reasons = "".join(f"<li>{esc(reason)}</li>" for reason in escalation.reasons)
+        why = distinct(escalation.reasons)
+        reasons = "".join(f"<li>{esc(reason)}</li>" for reason in why)
         others = other_branch_escalations(conversation)
         branches = (
             f"{len(others)} other branch(es) of this conversation escalated too: "
@@ -88,7 +90,7 @@ def findings_section(case: Case, names: dict[str, str]) -> str:
             f'<div class="finding"><p>Conversation <span class="mono">{esc(conversation.conversation_id)}</span>'
             f"{badge}</p><p><b>{esc(escalation_sentence(escalation, names))}</b></p>"
             f"<p>{_message_ref(case, escalation.message_id, names, numbers)}</p>"
-            f"<p>Why:</p><ul>{reasons}</ul>{evidence_html(case, escalation.message_id)}"
+            f"<p>Why:</p><ul>{reasons}</ul>{evidence_html(case, escalation.message_id, why)}"
             f'<p class="muted">{esc(branches)}</p></div>'
         )
     return "\n".join(parts)

@@ -27,6 +27,7 @@ _SHAPED = re.compile(
     "\ufb1d-\ufdff\ufe00-\ufe0f\ufe70-\ufeff\U0001f000-\U0001faff]"
 )
 GREY = (110, 110, 110)
+_FIRST_WORD = re.compile(r"\S+")  # at the very start of a run of text: the word fpdf2 would cut
 
 
 def rgb(colour: str) -> tuple[int, int, int]:
@@ -149,6 +150,7 @@ def marked_text(pdf: FPDF, text: str, score, size: float, tail: str = "") -> Non
         style = "BU" if segment.marked else ("U" if segment.lowers else "")
         pdf.set_font("sans", style, size)
         pdf.set_text_color(*(EVIDENCE_RGB if segment.marked else LOWERS_RGB if segment.lowers else (0, 0, 0)))
+        _room_for_first_word(pdf, segment.text, size * 0.5)
         pdf.write(size * 0.5, bidi_safe(segment.text))
     if tail:
         pdf.set_font("sans", "", size - 1)
@@ -157,6 +159,17 @@ def marked_text(pdf: FPDF, text: str, score, size: float, tail: str = "") -> Non
     pdf.set_text_color(0, 0, 0)
     pdf.set_font("sans", "", 10)
     pdf.ln(size * 0.5 + 0.5)
+
+
+def _room_for_first_word(pdf: FPDF, text: str, height: float) -> None:
+    """A new line before ``text`` when its first word does not fit in what is left of the line but fits on a line
+    of its own: fpdf2 fits a ``write`` from wherever the line stands, and would cut that word in two."""
+    first = _FIRST_WORD.match(text)
+    if first is None or pdf.x <= pdf.l_margin + 0.01:
+        return
+    width = pdf.get_string_width(first.group()) + 2 * pdf.c_margin  # fpdf2 keeps a cell margin at each end
+    if width > pdf.w - pdf.r_margin - pdf.x and width <= pdf.w - pdf.r_margin - pdf.l_margin:
+        pdf.ln(height)
 
 
 def draw_evidence(pdf: FPDF, lines: list[EvidenceLine], indent: float = 0) -> None:

@@ -16,6 +16,7 @@ from threadlens.report.view import (
     chain_comparison,
     chain_roles,
     completeness_warnings,
+    distinct,
     escalation_sentence,
     gap_text,
     generated_at,
@@ -83,7 +84,7 @@ def draw_first_page(pdf: FPDF, case: Case, names: dict[str, str], numbers: dict[
             continue
         para(pdf, f"Conversation {conversation.conversation_id}", size=9, colour=GREY)
         para(pdf, sentence, bold=True)
-        for reason in escalation.reasons:  # its evidence line by line is with the message
+        for reason in distinct(escalation.reasons):  # its evidence line by line is with the message
             para(pdf, f"• {reason}", size=9, indent=4)
         for reason in conversation.inconclusive_reasons:
             para(pdf, f"• inconclusive: {reason}", size=9, indent=4, colour=EVIDENCE_RGB)
