@@ -26,7 +26,16 @@ from threadlens.cli.options import (
 )
 from threadlens.cli.output import console, print_problems
 from threadlens.errors import InputError
-from threadlens.intake import Conversation, PartyDraft, conversation_choices, find_parties, narrow, participants
+from threadlens.intake import (
+    Conversation,
+    PartyDraft,
+    chosen,
+    conversation_choices,
+    draft_manifest,
+    find_parties,
+    narrow,
+    participants,
+)
 
 app = typer.Typer(help="Start a case: draft its consent manifest from the exports.", no_args_is_help=True)
 SHOWN_CHOICES = 40  # conversations listed at once in a terminal; words narrow the rest
@@ -82,7 +91,6 @@ def init(
     --party @cllr_gvoss=complainant --party @tamsin_oh_left=respondent
     """
     from threadlens.ingest import read_inputs
-    from threadlens.intake import chosen, draft_manifest
     from threadlens.pipeline import NothingRead
     from threadlens.thread import build_graph
 
