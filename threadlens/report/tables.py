@@ -30,7 +30,7 @@ from threadlens.report.view import all_chains, author_names
 from threadlens.thread import graph_frame
 from threadlens.version import __version__
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 FLOAT_DIGITS = 4
 # What a spreadsheet takes for the start of a formula (OWASP's list for CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
