@@ -106,3 +106,20 @@ def test_a_panel_reading_is_never_listed_again(definition):
         for r in run([rows[0], (rows[1][0], panel), *rows[2:]], definition).conversations[0].readings_to_check
     }
     assert "generic:2" not in listed
+
+
+def test_a_message_the_scorer_could_not_read_is_unknown_and_listed_for_the_panel(definition):
+    """A reply in Welsh before the first escalation is not read: it is unknown content (the finding is
+    inconclusive), and reading it as hostile is a reading to check."""
+    welsh = replace(score(0), read=False, language="cy", reason="not read (language: cy)")
+    rows = [
+        (message("1", "alice", 0, text="Council meeting tonight at 7."), score(0)),
+        (message("2", "carol", 2, reply_to="1", text="Dyma'r cofnodion."), welsh),
+        (message("3", "bob", 5, reply_to="1", text="Typical rabble."), score(3, words=("rabble",))),
+    ]
+    conversation = run(rows, definition).conversations[0]
+    assert conversation.first_escalation.message_id == "generic:3"
+    assert any("language the scorer does not read" in reason for reason in conversation.inconclusive_reasons)
+    unread = [r for r in conversation.readings_to_check if r.message_id == "generic:2"]
+    assert unread and unread[0].if_read_as == "hostile"
+    assert unread[0].sentence.startswith("If #2 (not read: language cy) were read as hostile, carol would have")
