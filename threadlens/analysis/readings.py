@@ -224,6 +224,7 @@ class _Base:
                 accusation = self._earliest(reaction, provocation, others)
             elif (
                 alternative.accuses
+                and key in self._linkable(reaction)
                 and self._accuses(key, reaction, provocation)
                 and (accusation is None or thread.order_key(key) < thread.order_key(accusation))
             ):
