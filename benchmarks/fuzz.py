@@ -2,7 +2,7 @@
 
 Mutants of the hand-written fixtures and sample cases (and, with ``--shared``, of the shared format files)
 are read by ``read_inputs`` and ``inspect`` in a child process each (``--timeout`` seconds, ``--memory-cap``
-MB of address space); every ``--commands-every``-th case also runs ``threadlens inspect`` and ``threadlens
+MB of address space); one case in every ``--commands-every`` also runs ``threadlens inspect`` and ``threadlens
 analyse`` as real commands. Prints the counts by outcome (accepted, clear error, traceback, timeout, memory)
 for each stage, the distinct failures, and one case of each to reproduce it.
 
@@ -38,9 +38,23 @@ def main() -> None:
 
     started = time.monotonic()
     cases = mutants(seeds(extra=args.shared), args.cases, args.seed)
-    outcomes = campaign(
-        cases, timeout=args.timeout, memory_cap=args.memory_cap * 1024**2, commands_every=args.commands_every
-    )
+    # Run in chunks, so that a long campaign shows its progress and keeps its outcomes if stopped.
+    chunk = args.commands_every or 250
+    outcomes = []
+    for start in range(0, len(cases), chunk):
+        found = campaign(
+            cases[start : start + chunk],
+            timeout=args.timeout,
+            memory_cap=args.memory_cap * 1024**2,
+            commands_every=chunk if args.commands_every else 0,
+        )
+        outcomes.extend(found)
+        if args.json:
+            with args.json.open("a" if start else "w") as handle:
+                handle.writelines(json.dumps(asdict(outcome)) + "\n" for outcome in found)
+        done = min(start + chunk, len(cases))
+        failed = sum(causes(outcomes).values())
+        print(f"{done} cases, {failed} failures, {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
     elapsed = time.monotonic() - started
     readers = sorted({case.reader for case in cases})
     print(
@@ -56,10 +70,6 @@ def main() -> None:
         for cause, number in failures.most_common():
             example = next(o for o in outcomes if f"{o.outcome}: {o.detail.split(': ')[0]}" == cause)
             print(f"  {number:>5}  {cause}  (e.g. case {example.case}, {example.stage})")
-    if args.json:
-        with args.json.open("w") as handle:
-            for outcome in outcomes:
-                handle.write(json.dumps(asdict(outcome)) + "\n")
 
 
 if __name__ == "__main__":

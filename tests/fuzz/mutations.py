@@ -11,6 +11,7 @@ import io
 import json
 import random
 import re
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -363,14 +364,19 @@ def _zip_bytes(files: dict[str, bytes], duplicate: str | None = None) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
             if not name.endswith("/"):
-                archive.writestr(name, data)
+                archive.writestr(_member(name), data)
         if duplicate is not None:
-            import warnings
-
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # zipfile warns about the duplicate name, which is the point
-                archive.writestr(duplicate, files[duplicate].replace(b"e", b"a"))
+                archive.writestr(_member(duplicate), files[duplicate].replace(b"e", b"a"))
     return buffer.getvalue()
+
+
+def _member(name: str) -> zipfile.ZipInfo:
+    """A ZIP member's header with a fixed time, so that the same files always make the same archive."""
+    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
 
 
 def _zipped(case: Case, rng: random.Random) -> Case:
