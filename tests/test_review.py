@@ -3,6 +3,7 @@ same rules, every output says whose reading is whose, and a bad review file is o
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from pathlib import Path
@@ -18,6 +19,7 @@ from threadlens.definition import load_definition
 from threadlens.errors import ReviewError
 from threadlens.model import PanelReading, Review
 from threadlens.pipeline import analyse_case
+from threadlens.report.html import render_html
 from threadlens.review import apply_review, load_review
 from threadlens.thread import build_graph
 
@@ -64,6 +66,9 @@ def test_a_reading_replaces_the_scorers_and_the_findings_follow(case_files, tmp_
         "panel: level 2 rude — 'read in context' (P. Natarajan, 2026-12-01); the scorer read"
     )
     assert all(r.message_id not in {"generic:2", "generic:4"} for r in conversation.readings_to_check)
+    page = html.unescape(render_html(case))
+    assert "2 rude (panel; the scorer read" in page and "panel: level 2 rude — 'read in context'" in page
+    assert "first escalation: #2 by bob" in page
 
 
 def test_findings_json_records_the_review_and_report_checks_it(case_files, tmp_path):

@@ -92,6 +92,12 @@ def level_label(score: Score | None) -> str:
     """``3 abusive (0.82)``, or ``not scored``."""
     if score is None:
         return "not scored"
+    if score.replaces is not None:  # a panel's reading: say so, and what the scorer read
+        scorer = score.replaces
+        return (
+            f"{score.level} {LEVEL_NAMES[score.level]} (panel; the scorer read {scorer.level} "
+            f"{LEVEL_NAMES[scorer.level]}, {scorer.value:.2f})"
+        )
     return f"{score.level} {LEVEL_NAMES[score.level]} ({score.value:.2f})"
 
 

@@ -55,7 +55,9 @@ SCRIPT = r"""
   }
   function open(button) {
     current = {id: button.getAttribute("data-message"), label: "#" + button.getAttribute("data-number")};
-    byId("review-message").textContent = current.label + " (" + current.id + ")";
+    byId("review-message").textContent = current.label + " (" + current.id + "), read now as " +
+      button.getAttribute("data-level");
+    byId("review-level").value = button.getAttribute("data-level");
     byId("review-error").hidden = true;
     panel.hidden = false;
     byId("review-level").focus();
@@ -103,11 +105,11 @@ SCRIPT = r"""
 """
 
 
-def read_button(message_id: str, number: int) -> str:
-    """The "your reading" button that opens the review form on one message."""
+def read_button(message_id: str, number: int, level: int) -> str:
+    """The "your reading" button that opens the review form on one message, read now at ``level``."""
     return (
-        f'<button type="button" class="read-this" data-message="{esc(message_id)}" data-number="{number}">'
-        "your reading</button>"
+        f'<button type="button" class="read-this" data-message="{esc(message_id)}" data-number="{number}" '
+        f'data-level="{esc(LEVEL_NAMES[level])}">your reading</button>'
     )
 
 
@@ -117,7 +119,8 @@ def readings_section(case: Case) -> str:
     blocks = []
     for conversation in readings_to_check(case):
         items = "".join(
-            f"<li>{esc(reading.sentence)}{read_button(reading.message_id, numbers.get(reading.message_id, 0))}</li>"
+            f"<li>{esc(reading.sentence)}"
+            f"{read_button(reading.message_id, numbers.get(reading.message_id, 0), reading.level_now)}</li>"
             for reading in conversation.readings_to_check
         )
         blocks.append(

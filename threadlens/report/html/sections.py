@@ -152,9 +152,9 @@ def messages_section(case: Case, marks: dict[str, list[str]]) -> str:
         ]
         roles = "".join(f'<br><span class="role">{esc(mark)}</span>' for mark in marks.get(message.id, ()))
         row_class = ' class="in-chain"' if roles else ""
-        readable = score is not None and not message.deleted
+        button = "<br>" + read_button(message.id, number, score.level) if score and not message.deleted else ""
         rows.append(
-            f"<tr{row_class}><td>{number}{roles}{'<br>' + read_button(message.id, number) if readable else ''}</td>"
+            f"<tr{row_class}><td>{number}{roles}{button}</td>"
             f"<td>{utc(message.created_at)}</td>"
             f"<td>{esc(author_label(message))}</td>{level_cell(score.level if score else None)}<td>"
             f'<span class="msg">{marked_html(message.text, case, message.id)}</span>'
