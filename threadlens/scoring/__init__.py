@@ -76,7 +76,7 @@ def score_texts(texts: Sequence[str], definition: Definition | str | None = None
 
     Only the first ``MAX_SCORED_CHARS`` characters of a longer text are scored; its score then carries one
     more piece of evidence (rule ``cut``, contribution 0) over the part not scored, naming the full length
-    and SHA-256.
+    and SHA-256. Identical texts are scored once (a score depends on its text alone) and share the score.
 
     >>> civil, threat = score_texts(["Thanks for the minutes.", "I will find you and hurt you."])
     >>> all(0 <= score.value <= 1 for score in (civil, threat))
@@ -85,6 +85,13 @@ def score_texts(texts: Sequence[str], definition: Definition | str | None = None
     True
     """
     texts = list(texts)
+    distinct = list(dict.fromkeys(texts))
+    scored = dict(zip(distinct, _score_distinct(distinct, definition, scorer), strict=True))
+    return [scored[text] for text in texts]
+
+
+def _score_distinct(texts: list[str], definition: Definition | str | None, scorer: str) -> list[Score]:
+    """``score_texts`` for texts that are all different."""
     long = {index: cut_text(text, MAX_SCORED_CHARS) for index, text in enumerate(texts) if len(text) > MAX_SCORED_CHARS}
     scores = get_scorer(scorer, definition).score([long[i].text if i in long else text for i, text in enumerate(texts)])
     for index, cut in long.items():

@@ -8,7 +8,8 @@ log-odds. Trained with the toxic spans people marked, a neutral word's share is 
 The encoder reads the scorer's normalised tokens, never the raw text: @handles, URLs, identity, faction
 and name terms arrive as fixed placeholders, and quoted or reported words, and negated ones with their
 negator, are each replaced by one ``[omitted]``. It runs with onnxruntime (int8 weights shipped in
-``threadlens/scoring/weights/encoder/``); no network is used.
+``threadlens/scoring/weights/encoder/``, activations quantised per word piece by
+``scripts/quantise_by_row.py``), texts of one padded length batched together; no network is used.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from threadlens.scoring.normalise import FACTION, IDENTITY, NAME, URL, USER, Tok
 
 ENCODER_DIR = Path(__file__).resolve().parent / "weights" / "encoder"
 OMITTED = "[omitted]"
+PAD_TO = 8  # texts are padded to a multiple of this many word pieces
+BATCH_PIECES = 2048  # padded word pieces per run of the model
 HEADS = ("hostile", "threat", "dehumanising", "group", "person", "vulgar")  # "hostile", then datasets.KINDS
 PLACEHOLDERS = {USER: "@user", URL: "http", IDENTITY: "[identity]", FACTION: "[faction]", NAME: "[name]"}
 
@@ -110,7 +113,7 @@ class Encoder:
         self.max_pieces = int(meta["max_pieces"])
         self.tokenizer.enable_truncation(self.max_pieces)
         self.tokenizer.no_padding()
-        self.threads = min(4, os.cpu_count() or 1)
+        self.threads = encoder_threads()
 
     def read(self, inputs: Sequence[EncoderInput]) -> list[Reading]:
         """Each input's reading; identical texts are run once."""
@@ -133,22 +136,63 @@ class Encoder:
 
     def _pieces(self, texts: list[str]) -> dict[str, tuple[list[int], np.ndarray, np.ndarray]]:
         """Each text's word pieces' start offsets, pooling weights and per-head log-odds (special tokens left
-        out). Each text is run on its own: the int8 model quantises a batch's activations together, so
-        batching would make a text's score depend on its neighbours. Threads run texts side by side instead."""
+        out). Texts run in batches of one padded length (see ``padded_length``); the model quantises each
+        piece's activations on their own, so a text's values do not depend on the texts batched with it."""
         encodings = self.tokenizer.encode_batch(texts)
+        groups = batches(encodings)
         with ThreadPoolExecutor(self.threads) as pool:
-            outputs = list(pool.map(self._run, encodings, chunksize=32))
+            outputs = list(pool.map(self._run, [[encodings[i] for i in batch] for batch in groups]))
+        rows = {
+            i: row for batch, output in zip(groups, outputs, strict=True) for i, row in zip(batch, output, strict=True)
+        }
         results = {}
-        for text, encoding, (attention, logits) in zip(texts, encodings, outputs, strict=True):
+        for index, (text, encoding) in enumerate(zip(texts, encodings, strict=True)):
+            attention, logits = rows[index]
             keep = [i for i, special in enumerate(encoding.special_tokens_mask) if not special]
             results[text] = ([encoding.offsets[i][0] for i in keep], _softmax(attention[keep]), logits[keep])
         return results
 
-    def _run(self, encoding) -> tuple[np.ndarray, np.ndarray]:
-        """The piece attention and per-head log-odds of one encoded text."""
-        ids = np.array([encoding.ids], dtype=np.int64)
-        attention, logits = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
-        return attention[0], logits[0]
+    def _run(self, encodings: list) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The piece attention and per-head log-odds of encoded texts of one padded length, each cut to its
+        own pieces."""
+        length = padded_length(len(encodings[0].ids))
+        ids = np.zeros((len(encodings), length), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = 1
+        attention, logits = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+        return [(attention[row, : len(e.ids)], logits[row, : len(e.ids)]) for row, e in enumerate(encodings)]
+
+
+def padded_length(pieces: int) -> int:
+    """The length a text of ``pieces`` word pieces is padded to, alone or batched: the next multiple of
+    ``PAD_TO``. It depends on the text alone, so its values are computed with the same shapes in any batch."""
+    return -(-pieces // PAD_TO) * PAD_TO
+
+
+def batches(encodings: Sequence) -> list[list[int]]:
+    """Indices of ``encodings`` in batches of one padded length, shortest first, each of at most
+    ``BATCH_PIECES`` padded pieces (or one text)."""
+    order = sorted(range(len(encodings)), key=lambda i: padded_length(len(encodings[i].ids)))
+    result: list[list[int]] = []
+    for i in order:
+        length = padded_length(len(encodings[i].ids))
+        last = result[-1] if result else None
+        if last and padded_length(len(encodings[last[0]].ids)) == length and (len(last) + 1) * length <= BATCH_PIECES:
+            last.append(i)
+        else:
+            result.append([i])
+    return result
+
+
+def encoder_threads() -> int:
+    """Threads for the encoder: the CPUs this process may use, or ``OMP_NUM_THREADS`` where set (Dask
+    sets it to 1 in its worker processes, which each take a CPU)."""
+    configured = os.environ.get("OMP_NUM_THREADS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _softmax(values: np.ndarray) -> np.ndarray:
