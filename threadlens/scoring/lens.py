@@ -92,7 +92,9 @@ class LensScorer:
             self.version += f" weights sha256:{digest[:16]}"
         self.lexicon: Lexicon = load_lexicon(definition, set(self.model.unigrams))
         self.persons = frozenset(read_list(definition, definition.section("targets")["persons"]))
-        self.threats = ThreatGrammar(definition, self.persons)
+        # a target of a threat is anyone a person word or a one-word insult names ("hang the traitors")
+        insults = {entry for entry in self.lexicon.phrases["insult"] if " " not in entry}
+        self.threats = ThreatGrammar(definition, self.persons | insults)
         language = definition.section("language")
         markers = frozenset(read_list(definition, language["english"]))
         romanised = {code: frozenset(read_list(definition, path)) for code, path in language["romanised"].items()}
