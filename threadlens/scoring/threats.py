@@ -78,6 +78,8 @@ class ThreatGrammar:
                 if name.isupper() and name not in self.words:
                     raise ConfigError(f"threat pattern {pattern!r}: no word class {name} in [threats.words]")
         self.first = {pattern: self._first(steps, set()) for pattern, _, steps in self.patterns}
+        # each phrase with the lemmas it can start with, so that a walk tries only phrases that can match
+        self.starts = {n: [(self._first(ph, {n}), ph) for ph in phrases] for n, phrases in self.phrases.items()}
 
     def _first(self, steps: tuple[Step, ...], seen: set[str]) -> frozenset[str]:
         """The lemmas a match of ``steps`` can start with."""
@@ -160,9 +162,11 @@ class _Walk:
             elif name not in self.grammar.words:
                 ends = frozenset({start + 1}) if self.lemmas[start] == name else frozenset()
             else:
-                found = {start + 1} if self.lemmas[start] in self.grammar.words[name] else set()
-                for phrase in self.grammar.phrases[name]:
-                    found |= self.sequence(phrase, start)
+                word = self.lemmas[start]
+                found = {start + 1} if word in self.grammar.words[name] else set()
+                for first, phrase in self.grammar.starts[name]:
+                    if word in first:
+                        found |= self.sequence(phrase, start)
                 ends = frozenset(found)
             self.memo[key] = ends
         return self.memo[key]
