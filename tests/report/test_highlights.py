@@ -85,6 +85,7 @@ def test_a_repeated_reason_is_said_once_with_its_figure():
         ("a rabble of Trots who joined", (2, 17), "rabble of Trots"),  # a function word inside stays
         ("you absolute idiot, really", (13, 19), "idiot"),  # the comma beside it is not a word
         ("what rubbish", (6, 9), "rubbish"),  # a span that cuts a word takes all of it
+        ("the Trump-haters hate", (10, 16), "haters"),  # a hyphen parts words
         ("in the", (0, 6), "in the"),  # nothing but function words: left as it is
     ],
 )

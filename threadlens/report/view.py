@@ -35,7 +35,7 @@ FUNCTION_WORD = re.compile(
     r"|is|are|was|were|be|been|am)",
     re.IGNORECASE,
 )
-_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+_WORD = re.compile(r"\w+(?:['’]\w+)*")  # a hyphen parts words: "haters" in "Trump-haters" stays alone
 # What an evidence line says once its score contribution and its source ("(lexicon)") are set aside.
 _SOURCE = re.compile(r"(?: \([a-z]+(?:, \d\.\d+)?\))?")  # " (lexicon)", " (model, 0.87)"
 _CORE = re.compile(_SOURCE.pattern + r"(?: [+-]\d+\.\d+)?$")
