@@ -211,4 +211,3 @@ def _level(value: Any, definition: Definition, fail) -> int:
 def _entry_lines(text: str) -> list[int]:
     """The line number of each ``[[reading]]`` header, in order, to say where a bad entry is."""
     return [n for n, line in enumerate(text.splitlines(), start=1) if line.strip().startswith("[[reading]]")]
-
