@@ -8,7 +8,14 @@ from rich.console import Console
 
 from tests.report.sample_case import build_sample_case
 from threadlens.model import ConversationFindings
-from threadlens.report.terminal import brief_reason, chain_lines, conversations_table, findings_table, short_id
+from threadlens.report.terminal import (
+    brief_reason,
+    chain_lines,
+    conversations_table,
+    findings_table,
+    readings_lines,
+    short_id,
+)
 
 SUMMARY = {
     "conversation_id": "x:2028818216587677735",
@@ -79,9 +86,11 @@ def _large_case(conversations: int, with_findings: tuple[int, ...]):
 
 def test_a_large_case_fits_one_screen_and_names_the_conversations_with_findings():
     case = _large_case(1000, with_findings=(17, 481, 999))
-    lines = _render(findings_table(case, width=80, wide=False), 80)
+    lines = [line for text in readings_lines(case, wide=False) for line in _render(text, 80)]
+    assert lines and len(lines) <= 6
+    lines += _render(findings_table(case, width=80, wide=False), 80)
     lines += [line for chain in chain_lines(case, wide=False) for line in _render(chain, 80)]
-    assert len(lines) <= 16 and max(map(len, lines)) <= 80  # room left on an 80×24 screen for the lines around it
+    assert len(lines) <= 22 and max(map(len, lines)) <= 80  # room left on an 80×24 screen for the lines around it
     body = "\n".join(lines)
     named = [short_id(case.findings.conversations[n].conversation_id, wide=False) for n in (17, 481, 999)]
     assert all(key in body for key in named), body

@@ -11,7 +11,14 @@ from rich.table import Table
 from rich.text import Text
 
 from threadlens.model import Case
-from threadlens.report.view import STANDS, author_names, readings_to_check, review_summary, standing_findings
+from threadlens.report.view import (
+    STANDS,
+    author_names,
+    message_numbers,
+    readings_to_check,
+    review_summary,
+    standing_findings,
+)
 
 WIDE_FROM = 100  # terminal columns from which every column is shown
 ID_KEEP = 6  # characters kept at each end of a long id
@@ -152,21 +159,34 @@ def chain_lines(case: Case, *, wide: bool) -> list[Text]:
     return lines
 
 
-MOST_CONVERSATIONS = 5  # conversations whose readings to check the terminal lists; all are in findings.json
+MOST_CONVERSATIONS = 3  # conversations whose readings to check the terminal names; all are in findings.json
 
 
 def readings_lines(case: Case, *, wide: bool) -> list[Text]:
-    """The readings to check first: per conversation (those with findings first), the sentences of the readings a
-    finding rests on; which findings stand however any one message is read; the review applied."""
+    """The readings to check, first. With ``wide``, or when one conversation has any, each reading's sentence;
+    otherwise one line per conversation naming its readings ("#6 as not accusing"), those with findings first, so
+    that a large case still fits a screen (the sentences are in the reports and findings.json). Then the findings
+    that stand however any one message is read, and the review applied."""
     listed = readings_to_check(case)
+    numbers = message_numbers(case)
+    whole = wide or len(listed) == 1
     lines = [Text("Readings to check (if one is wrong, a finding changes):", style="bold")] if listed else []
     for conversation in listed[:MOST_CONVERSATIONS]:
-        lines.append(Text(f"  conversation {short_id(conversation.conversation_id, wide)}"))
-        lines += [Text(f"    {n}. {r.sentence}") for n, r in enumerate(conversation.readings_to_check, start=1)]
-    if len(listed) > MOST_CONVERSATIONS:
-        lines.append(Text(f"  … and {len(listed) - MOST_CONVERSATIONS} more conversation(s), in findings.json"))
-    lines += [
-        Text(f"conversation {short_id(c.conversation_id, wide)}: its findings {STANDS}")
-        for c in standing_findings(case)
-    ]
+        key = short_id(conversation.conversation_id, wide)
+        readings = conversation.readings_to_check
+        if whole:
+            lines.append(Text(f"  conversation {key}"))
+            lines += [Text(f"    {n}. {reading.sentence}") for n, reading in enumerate(readings, start=1)]
+        else:
+            named = "; ".join(f"#{numbers.get(r.message_id, '?')} as {r.if_read_as}" for r in readings)
+            lines.append(Text(f"  {key}: {named}"))
+    more = len(listed) - MOST_CONVERSATIONS
+    if more > 0 or (listed and not whole):
+        counted = f"{more:,} more conversation(s) to check; " if more > 0 else ""
+        lines.append(Text(f"  {counted}each reading's sentence: the report, findings.json, --wide", style="dim"))
+    standing = standing_findings(case)
+    if standing:
+        keys = ", ".join(short_id(c.conversation_id, wide) for c in standing[:MOST_CONVERSATIONS])
+        others = f" and {len(standing) - MOST_CONVERSATIONS:,} more" if len(standing) > MOST_CONVERSATIONS else ""
+        lines.append(Text(f"findings that {STANDS}: {keys}{others}"))
     return lines + [Text(line, style="green") for line in review_summary(case)]
