@@ -63,3 +63,17 @@ def test_a_bystander_defending_the_reactor_is_not_an_accusation(definition):
     assert run([*base, defence], definition).chains == []
     [chain] = run([*base, defence, accusation], definition).chains
     assert chain.accusation == "generic:5"
+
+
+def test_the_provokers_apology_to_the_reactor_is_not_an_accusation(definition):
+    """Provocation, angry reaction, then the provoker takes the insult back: no chain, whatever the scorer flagged."""
+    base = [
+        (message("1", "ana", 0, text="The motion passed."), score(0)),
+        (message("2", "ben", 2, reply_to="1", text="Passed by vermin, as usual."), score(3, words=("vermin",))),
+        (message("3", "ana", 4, reply_to="2", text="You spineless toad"), score(2, words=("toad",))),
+    ]
+    apology = (
+        message("4", "ben", 6, reply_to="3", text="Fair enough. Sorry for calling you vermin, that was out of order."),
+        score(0, accusation=True),
+    )
+    assert run([*base, apology], definition).chains == []

@@ -182,3 +182,13 @@ def test_word_only_weights_score_without_the_encoder(tmp_path):
     idiot, thanks = scorer.score(["you are an absolute idiot", "thanks for the help"])
     assert idiot.hostile and not thanks.hostile
     assert math.isclose(math.fsum(e.contribution for e in idiot.evidence), idiot.value, abs_tol=1e-9)
+
+
+def test_an_apology_names_the_insult_it_takes_back_without_insulting():
+    from threadlens.scoring import score_texts
+
+    apology, still_rude = score_texts(
+        ["Cheers. And sorry for calling you a muppet.", "Sorry I called you a muppet, you absolute idiot."]
+    )
+    assert apology.level < 2 and "counter_speech" in apology.categories
+    assert still_rude.level >= 2
