@@ -19,11 +19,9 @@ from threadlens.scoring import get_scorer, score_texts
 from threadlens.scoring.encoder import (
     BATCH_PIECES,
     ENCODER_DIR,
-    PAD_TO,
     batches,
     encoder_input,
     load_encoder,
-    padded_length,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -55,16 +53,16 @@ def alone() -> list[Score]:
 
 
 @given(lengths=st.lists(st.integers(1, 130), max_size=300))
-def test_batches_hold_one_padded_length_within_the_piece_budget(lengths):
-    encodings = [SimpleNamespace(ids=[0] * n) for n in lengths]
-    found = batches(encodings)
+def test_batches_hold_texts_of_one_length_within_the_piece_budget(lengths):
+    found = batches([SimpleNamespace(ids=[0] * n) for n in lengths])
     assert sorted(i for batch in found for i in batch) == list(range(len(lengths)))
-    padded = [padded_length(lengths[batch[0]]) for batch in found]
-    assert padded == sorted(padded)
-    for batch, length in zip(found, padded, strict=True):
-        assert {padded_length(lengths[i]) for i in batch} == {length}
-        assert length % PAD_TO == 0 and length >= max(lengths[i] for i in batch)
+    firsts = [lengths[batch[0]] for batch in found]
+    assert firsts == sorted(firsts)
+    for k, (batch, length) in enumerate(zip(found, firsts, strict=True)):
+        assert {lengths[i] for i in batch} == {length}
         assert len(batch) == 1 or len(batch) * length <= BATCH_PIECES
+        if k + 1 < len(found) and firsts[k + 1] == length:  # a batch is cut only when full
+            assert (len(batch) + 1) * length > BATCH_PIECES
 
 
 def test_pool_is_scored_the_same_alone_batched_and_reversed(alone):

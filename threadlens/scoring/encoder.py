@@ -9,7 +9,7 @@ The encoder reads the scorer's normalised tokens, never the raw text: @handles, 
 and name terms arrive as fixed placeholders, and quoted or reported words, and negated ones with their
 negator, are each replaced by one ``[omitted]``. It runs with onnxruntime (int8 weights shipped in
 ``threadlens/scoring/weights/encoder/``, activations quantised per word piece by
-``scripts/quantise_by_row.py``), texts of one padded length batched together; no network is used.
+``scripts/quantise_by_row.py``), texts of one length batched together; no network is used.
 """
 
 from __future__ import annotations
@@ -31,8 +31,7 @@ from threadlens.scoring.normalise import FACTION, IDENTITY, NAME, URL, USER, Tok
 
 ENCODER_DIR = Path(__file__).resolve().parent / "weights" / "encoder"
 OMITTED = "[omitted]"
-PAD_TO = 8  # texts are padded to a multiple of this many word pieces
-BATCH_PIECES = 2048  # padded word pieces per run of the model
+BATCH_PIECES = 2048  # word pieces per run of the model
 HEADS = ("hostile", "threat", "dehumanising", "group", "person", "vulgar")  # "hostile", then datasets.KINDS
 PLACEHOLDERS = {USER: "@user", URL: "http", IDENTITY: "[identity]", FACTION: "[faction]", NAME: "[name]"}
 
@@ -136,7 +135,7 @@ class Encoder:
 
     def _pieces(self, texts: list[str]) -> dict[str, tuple[list[int], np.ndarray, np.ndarray]]:
         """Each text's word pieces' start offsets, pooling weights and per-head log-odds (special tokens left
-        out). Texts run in batches of one padded length (see ``padded_length``); the model quantises each
+        out). Texts run in batches of one length (see ``batches``); the model quantises each
         piece's activations on their own, so a text's values do not depend on the texts batched with it."""
         encodings = self.tokenizer.encode_batch(texts)
         groups = batches(encodings)
@@ -153,33 +152,21 @@ class Encoder:
         return results
 
     def _run(self, encodings: list) -> list[tuple[np.ndarray, np.ndarray]]:
-        """The piece attention and per-head log-odds of encoded texts of one padded length, each cut to its
-        own pieces."""
-        length = padded_length(len(encodings[0].ids))
-        ids = np.zeros((len(encodings), length), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for row, encoding in enumerate(encodings):
-            ids[row, : len(encoding.ids)] = encoding.ids
-            mask[row, : len(encoding.ids)] = 1
-        attention, logits = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
-        return [(attention[row, : len(e.ids)], logits[row, : len(e.ids)]) for row, e in enumerate(encodings)]
-
-
-def padded_length(pieces: int) -> int:
-    """The length a text of ``pieces`` word pieces is padded to, alone or batched: the next multiple of
-    ``PAD_TO``. It depends on the text alone, so its values are computed with the same shapes in any batch."""
-    return -(-pieces // PAD_TO) * PAD_TO
+        """The piece attention and per-head log-odds of encoded texts of one length."""
+        ids = np.array([encoding.ids for encoding in encodings], dtype=np.int64)
+        attention, logits = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+        return list(zip(attention, logits, strict=True))
 
 
 def batches(encodings: Sequence) -> list[list[int]]:
-    """Indices of ``encodings`` in batches of one padded length, shortest first, each of at most
-    ``BATCH_PIECES`` padded pieces (or one text)."""
-    order = sorted(range(len(encodings)), key=lambda i: padded_length(len(encodings[i].ids)))
+    """Indices of ``encodings`` in batches of one length in word pieces, shortest first, each of at most
+    ``BATCH_PIECES`` pieces (or one text). Texts are not padded: padding to shared lengths measured slower
+    than the padding saves, and a text of n pieces is computed with the same shapes in any batch."""
     result: list[list[int]] = []
-    for i in order:
-        length = padded_length(len(encodings[i].ids))
+    for i in sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids)):
+        length = len(encodings[i].ids)
         last = result[-1] if result else None
-        if last and padded_length(len(encodings[last[0]].ids)) == length and (len(last) + 1) * length <= BATCH_PIECES:
+        if last and len(encodings[last[0]].ids) == length and (len(last) + 1) * length <= BATCH_PIECES:
             last.append(i)
         else:
             result.append([i])
