@@ -41,7 +41,7 @@ def every_reading(thread: ScoredThread, definition) -> dict[str, tuple]:
     }
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(threads())
 def test_the_readings_listed_are_exactly_the_single_readings_that_change_a_finding(definition, rows):
     graph = build_graph([m for m, _ in rows])

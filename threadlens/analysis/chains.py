@@ -90,7 +90,7 @@ def accuses(thread: ScoredThread, key: str, spans: list[str], reaction: str, pro
         thread.hops_below(reaction, key, rules.accusation_hops) is not None
         or thread.linked(key, "quote") == reaction
         or reactor in thread.message(key).mentions
-        or (bool(spans) and any(span in f" {_normalise(thread.message(reaction).text)} " for span in spans))
+        or quotes_from(spans, thread.message(reaction).text)
     )
     return linked and not _defends(thread.message(key).text, rules.defence_phrases)
 
@@ -109,6 +109,14 @@ def quoted_spans(text: str, min_chars: int) -> list[str]:
         if len(words.replace(" ", "")) >= min_chars:
             spans.append(f" {words} ")
     return spans
+
+
+def quotes_from(spans: list[str], text: str) -> bool:
+    """Whether ``text`` holds any of the quoted words ``spans`` (as :func:`quoted_spans` gives them)."""
+    if not spans:
+        return False
+    words = f" {_normalise(text)} "
+    return any(span in words for span in spans)
 
 
 def _normalise(text: str) -> str:

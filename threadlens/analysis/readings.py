@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from threadlens.analysis.chains import accuses, quoted_spans, reacts_to
+from threadlens.analysis.chains import accuses, quoted_spans, quotes_from, reacts_to
 from threadlens.analysis.escalation import escalation_rise
 from threadlens.analysis.rules import Rules
 from threadlens.analysis.structure import ScoredThread
@@ -132,9 +132,11 @@ class _Base:
         self._spanned: set[str] | None = None
         self._links: dict[str, set[str]] = {}
         self._mentioning: dict[str, set[str]] = {}  # author → the messages that @mention them
+        self._under: dict[tuple[str, int], list[str]] = {}
         self.could_accuse = self._could_accuse()
         self.accusing = [key for key in thread.judged() if thread.scores[key].accusation]  # earliest first
         self.accusation_of = {reaction: accusation for _, reaction, accusation in self.chains}
+        self.accusations = set(self.accusation_of.values())
 
     def alternatives(self, key: str) -> list[_Alternative]:
         """``key`` read the other way, where that reading is open to doubt: across the hostile line, and as (not)
@@ -150,10 +152,13 @@ class _Base:
             hostile = (thread.level(key) or 0) >= rules.threshold
             level, read_as = (0, "not hostile") if hostile else (rules.threshold, "hostile")
             found.append(_Alternative(key, level, score.accusation, read_as))
-        level = thread.level(key) or 0  # a panel that reads it as (not) accusing keeps its level as read
-        if score.accusation:
+        # A panel that reads it as (not) accusing keeps its level as read now; where that differs from the level
+        # scored (a reply read with what it answers), the reading may change a reaction too, so it is asked.
+        level = thread.level(key) or 0
+        relevelled = level != score.level
+        if score.accusation and (key in self.accusations or relevelled):
             found.append(_Alternative(key, level, False, "not accusing"))
-        elif key in self.could_accuse:
+        elif not score.accusation and (key in self.could_accuse or relevelled):
             found.append(_Alternative(key, level, True, "accusing"))
         return found
 
@@ -168,9 +173,18 @@ class _Base:
         def scored(node: str) -> int | None:  # as scored, with ``key`` read the other way
             return alternative.level if node == key else None if thread.is_unknown(node) else thread.scores[node].level
 
-        reach = {node for node in (key, *self._below(key, 1 + rules.context_hops)) if level(node) is not None}
-        rising = {node for node in reach if escalation_rise(thread, rules, node, level) is not None}
-        escalations = (self.escalations - reach) | rising
+        # Read higher, the message may escalate and what it is context for may no longer; read lower, the reverse.
+        # Read at the same level (as accusing or not), no escalation changes.
+        now = thread.level(key)
+        was = rules.unknown_level if now is None else now  # what it was as context for the messages below
+        below = self._below(key, 1 + rules.context_hops)
+        asked = {key} if alternative.level != now else set()
+        if alternative.level > was:
+            asked.update(node for node in below if node in self.escalations)
+        elif alternative.level < was:
+            asked.update(n for n in below if (level(n) or 0) >= rules.threshold and n not in self.escalations)
+        rising = {node for node in asked if escalation_rise(thread, rules, node, level) is not None}
+        escalations = (self.escalations - asked) | rising
         changed = escalations ^ self.escalations
         found: dict[str, _Change] = {}
         for conversation in {thread.conversation(node) for node in changed}:
@@ -248,7 +262,9 @@ class _Base:
                     for author in thread.message(key).mentions:
                         self._mentioning.setdefault(author, set()).add(key)
             mentioning = self._mentioning.get(thread.message(reaction).author_id, set())
-            self._links[reaction] = set(self._below(reaction, self.rules.accusation_hops)) | mentioning | self._spanned
+            text = thread.message(reaction).text
+            quoting = {key for key in self._spanned if quotes_from(self._spans(key), text)}
+            self._links[reaction] = set(self._below(reaction, self.rules.accusation_hops)) | mentioning | quoting
         return self._links[reaction]
 
     def _spans(self, key: str) -> list[str]:
@@ -288,14 +304,20 @@ class _Base:
         return reactions
 
     def _below(self, key: str, hops: int) -> list[str]:
-        """Replies up to ``hops`` steps below ``key``, and the messages quoting any of them or it."""
-        found, frontier = [], [key]
-        for _ in range(hops):
-            frontier = [
-                child for node in frontier for kind in ("reply", "quote") for child in self.thread.answers(node, kind)
-            ]
-            found.extend(frontier)
-        return found
+        """Replies up to ``hops`` steps below ``key``, and the messages quoting any of them or it (worked out once)."""
+        asked = (key, hops)
+        if asked not in self._under:
+            found, frontier = [], [key]
+            for _ in range(hops):
+                frontier = [
+                    child
+                    for node in frontier
+                    for kind in ("reply", "quote")
+                    for child in self.thread.answers(node, kind)
+                ]
+                found.extend(frontier)
+            self._under[asked] = found
+        return self._under[asked]
 
     def priority(self, change: _Change) -> float:
         """How worth checking a reading is: the findings' own messages first, then the message a first escalation
