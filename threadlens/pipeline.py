@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from threadlens.definition import Definition, load_definition
-from threadlens.errors import ConsentError, InputError
+from threadlens.errors import ConsentError, InputError, ThreadlensError
 from threadlens.io import InputNames, atomic_write_text
 from threadlens.model import Case, Findings, ReadResult, Score, ThreadGraph
 
@@ -390,45 +390,61 @@ def _locations(folder: Path) -> dict[str, Any]:
 def _recorded_review(folder: Path, recorded: str | None, record: dict[str, Any] | None) -> Path | None:
     """The review file an analysis applied, found as recorded or beside the folder, and unchanged since."""
     from threadlens.errors import ReviewError
-    from threadlens.io import file_sha256
 
-    if not recorded:
-        return None
-    located = next((p for p in (Path(recorded), folder / Path(recorded).name) if p.is_file()), None)
-    if located is None:
-        raise ReviewError(
-            "the review file this analysis applied is missing",
-            path=recorded,
-            hint="Put it back where the analysis read it (inputs.json in the analysis folder), or give --review",
-        )
-    sha256 = (record or {}).get("sha256")
-    if sha256 and file_sha256(located) != sha256:
-        raise ReviewError(
-            f"the review file changed since the analysis (SHA-256 {file_sha256(located)}, recorded {sha256})",
-            path=str(located),
-            hint="Give it again with --review to apply the readings as they are now",
-        )
-    return located
+    return _recorded_file(
+        folder,
+        recorded,
+        (record or {}).get("sha256"),
+        what="review file",
+        errors=(ReviewError, ReviewError),
+        hints=(
+            "Put it back where the analysis read it (inputs.json in the analysis folder), or give --review",
+            "Give it again with --review to apply the readings as they are now",
+        ),
+    )
 
 
 def _recorded_manifest(folder: Path, recorded: str | None, sha256: str | None) -> Path | None:
     """The consent manifest an analysis recorded, found as given or beside the folder, and unchanged since."""
     from threadlens.errors import ReportError
+
+    return _recorded_file(
+        folder,
+        recorded,
+        sha256,
+        what="consent manifest",
+        errors=(ConsentError, ReportError),
+        hints=(
+            "Put it back where the analysis read it (inputs.json in the analysis folder)",
+            "Run 'threadlens analyse' again under the changed manifest",
+        ),
+    )
+
+
+def _recorded_file(
+    folder: Path,
+    recorded: str | None,
+    sha256: str | None,
+    *,
+    what: str,
+    errors: tuple[type[ThreadlensError], type[ThreadlensError]],
+    hints: tuple[str, str],
+) -> Path | None:
+    """A file an analysis recorded, found as recorded or beside the folder (by its path or its name), and unchanged
+    since; ``errors`` and ``hints`` for a file missing and a file changed."""
     from threadlens.io import file_sha256
 
     if not recorded:
         return None
-    located = next((p for p in (Path(recorded), folder / recorded) if p.is_file()), None)
+    tried = (Path(recorded), folder / recorded, folder / Path(recorded).name)
+    located = next((path for path in tried if path.is_file()), None)
     if located is None:
-        raise ConsentError(
-            "the consent manifest of this analysis is missing",
-            path=recorded,
-            hint="Put it back where the analysis read it (inputs.json in the analysis folder)",
-        )
-    if sha256 and file_sha256(located) != sha256:
-        raise ReportError(
-            f"the consent manifest changed since the analysis (SHA-256 {file_sha256(located)}, recorded {sha256})",
+        raise errors[0](f"the {what} of this analysis is missing", path=recorded, hint=hints[0])
+    found = file_sha256(located)
+    if sha256 and found != sha256:
+        raise errors[1](
+            f"the {what} changed since the analysis (SHA-256 {found}, recorded {sha256})",
             path=str(located),
-            hint="Run 'threadlens analyse' again under the changed manifest",
+            hint=hints[1],
         )
     return located
