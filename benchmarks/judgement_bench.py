@@ -215,15 +215,20 @@ def _grouped(
 
 def ordinary_posts(definition: Definition) -> dict[str, Any]:
     """False alarms on ordinary posts (``ordinary_posts.csv``): the share read at level >= 2 (goal <= 1%)."""
-    rows = read_suite("ordinary_posts.csv")
+    return _false_alarms("ordinary_posts.csv", "topic", "at level >= 2 (goal <= 0.01)", definition)
+
+
+def _false_alarms(suite: str, group: str, label: str, definition: Definition) -> dict[str, Any]:
+    """A suite of texts none of which should reach level 2: the share that does, per ``group`` and in all."""
+    rows = read_suite(suite)
     scores = score_all([row["text"] for row in rows], definition)
     alarms = [row["text"] for row in rows if scores[row["text"]].level >= RUDE]
     return {
         "table": _table(
-            _grouped(rows, itemgetter("topic"), scores),
+            _grouped(rows, itemgetter(group), scores),
             {"level >= 2": _share_of(lambda s: s.level >= RUDE), "level >= 1": _share_of(lambda s: s.level >= 1)},
         ),
-        "figures": {"at level >= 2 (goal <= 0.01)": _count(len(alarms), len(rows))},
+        "figures": {label: _count(len(alarms), len(rows))},
         "misses": [_miss(text, scores[text]) for text in alarms],
     }
 
@@ -290,17 +295,7 @@ def threats(definition: Definition) -> dict[str, Any]:
 
 def identity_statements(definition: Definition) -> dict[str, Any]:
     """Neutral and positive statements about groups (``identity_statements.csv``): none at level >= 2."""
-    rows = read_suite("identity_statements.csv")
-    scores = score_all([row["text"] for row in rows], definition)
-    alarms = [row["text"] for row in rows if scores[row["text"]].level >= RUDE]
-    return {
-        "table": _table(
-            _grouped(rows, itemgetter("group"), scores),
-            {"level >= 2": _share_of(lambda s: s.level >= RUDE), "level >= 1": _share_of(lambda s: s.level >= 1)},
-        ),
-        "figures": {"at level >= 2 (goal 0)": _count(len(alarms), len(rows))},
-        "misses": [_miss(text, scores[text]) for text in alarms],
-    }
+    return _false_alarms("identity_statements.csv", "group", "at level >= 2 (goal 0)", definition)
 
 
 def criticism_pairs(definition: Definition) -> dict[str, Any]:
