@@ -17,7 +17,7 @@ Quote links join conversations, so a chain may cross them (``cross_conversation`
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Container
 from itertools import pairwise
 
 from threadlens.analysis.rules import Rules
@@ -43,7 +43,7 @@ def find_reactions(thread: ScoredThread, events: list[Escalation], rules: Rules)
 def reacts_to(
     thread: ScoredThread,
     key: str,
-    escalations: Collection[str],
+    escalations: Container[str],
     rules: Rules,
     level: Callable[[str], int | None] | None = None,
 ) -> str | None:

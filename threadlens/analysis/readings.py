@@ -19,7 +19,7 @@ nothing but names. A reading a panel has already given is final and never listed
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 
 from threadlens.analysis.chains import accuses, quoted_spans, quotes_from, reacts_to
@@ -184,8 +184,8 @@ class _Base:
         elif alternative.level < was:
             asked.update(n for n in below if (level(n) or 0) >= rules.threshold and n not in self.escalations)
         rising = {node for node in asked if escalation_rise(thread, rules, node, level) is not None}
-        escalations = (self.escalations - asked) | rising
-        changed = escalations ^ self.escalations
+        changed = {node for node in asked if (node in rising) != (node in self.escalations)}
+        escalations = _Escalations(self.escalations, changed)
         found: dict[str, _Change] = {}
         for conversation in {thread.conversation(node) for node in changed}:
             before = self.firsts[conversation][0] if self.firsts[conversation] else None
@@ -288,7 +288,7 @@ class _Base:
         return self._accusing_cache[asked]
 
     def _reactions(
-        self, key: str, changed: set[str], escalations: set[str], scored: Callable[[str], int | None]
+        self, key: str, changed: set[str], escalations: Container[str], scored: Callable[[str], int | None]
     ) -> dict[str, str]:
         """The reactions with ``key`` read the other way: worked out again for it and below changed escalations."""
         near = {key}
@@ -342,6 +342,16 @@ class _Base:
 
     def _author(self, key: str | None) -> str | None:
         return None if key is None else self.thread.message(key).author_id
+
+
+class _Escalations(Container[str]):
+    """The escalations with a few changed (those in ``changed`` toggled), without copying the rest."""
+
+    def __init__(self, escalations: set[str], changed: set[str]) -> None:
+        self._escalations, self._changed = escalations, changed
+
+    def __contains__(self, key: object) -> bool:
+        return (key in self._escalations) != (key in self._changed)
 
 
 def _reading(thread: ScoredThread, change: _Change, numbers: dict[str, int], rules: Rules) -> ReadingToCheck:
