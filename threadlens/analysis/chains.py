@@ -113,9 +113,16 @@ def quoted_spans(text: str, min_chars: int) -> list[str]:
 
 def quotes_from(spans: list[str], text: str) -> bool:
     """Whether ``text`` holds any of the quoted words ``spans`` (as :func:`quoted_spans` gives them)."""
-    if not spans:
-        return False
-    words = f" {_normalise(text)} "
+    return bool(spans) and holds_any(quotable(text), spans)
+
+
+def quotable(text: str) -> str:
+    """``text`` as quoted words are looked for in it: normalised words, space-padded."""
+    return f" {_normalise(text)} "
+
+
+def holds_any(words: str, spans: list[str]) -> bool:
+    """Whether the :func:`quotable` ``words`` hold any of the quoted ``spans``."""
     return any(span in words for span in spans)
 
 

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 
-from threadlens.analysis.chains import accuses, quoted_spans, quotes_from, reacts_to
+from threadlens.analysis.chains import accuses, holds_any, quotable, quoted_spans, reacts_to
 from threadlens.analysis.escalation import escalation_rise
 from threadlens.analysis.rules import Rules
 from threadlens.analysis.structure import ScoredThread
@@ -262,8 +262,8 @@ class _Base:
                     for author in thread.message(key).mentions:
                         self._mentioning.setdefault(author, set()).add(key)
             mentioning = self._mentioning.get(thread.message(reaction).author_id, set())
-            text = thread.message(reaction).text
-            quoting = {key for key in self._spanned if quotes_from(self._spans(key), text)}
+            words = quotable(thread.message(reaction).text)
+            quoting = {key for key in self._spanned if holds_any(words, self._spans(key))}
             self._links[reaction] = set(self._below(reaction, self.rules.accusation_hops)) | mentioning | quoting
         return self._links[reaction]
 
